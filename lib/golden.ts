@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type Table, formatCsv, parseCsv, readCsv } from "./csv.ts";
+import { formatCsv, parseCsv, readCsv, type Table } from "./csv.ts";
 import { exists, writeFileAtomic } from "./fs.ts";
 import type { Cell, Profile, Row } from "./replication.ts";
 
@@ -198,10 +198,14 @@ export function diffTables(obtained: Table, expected: Table, spec: ToleranceSpec
     return { ok: false, problems, mismatches: [], stats: [], matchedRows: 0 };
   }
   for (const c of expected.columns) {
-    if (!obtained.columns.includes(c)) problems.push(`column "${c}" is in the golden, missing from the output`);
+    if (!obtained.columns.includes(c)) {
+      problems.push(`column "${c}" is in the golden, missing from the output`);
+    }
   }
   for (const c of obtained.columns) {
-    if (!expected.columns.includes(c)) problems.push(`column "${c}" is in the output, not in the golden`);
+    if (!expected.columns.includes(c)) {
+      problems.push(`column "${c}" is in the output, not in the golden`);
+    }
   }
   const exp = indexRows(expected.rows, spec.keys, "the golden", problems);
   const obt = indexRows(obtained.rows, spec.keys, "the output", problems);

@@ -115,8 +115,8 @@ export interface Replication {
 }
 
 /**
- * Combine check items into a verdict: all pass → REPRODUCED; the `core` items (by index,
- * default: all) all fail → NOT REPRODUCED; otherwise PARTIAL.
+ * Combine check items into a verdict: every item passes → REPRODUCED; every `core` item
+ * (by index; default: all items) fails → NOT REPRODUCED; otherwise PARTIAL.
  *
  * @example
  * ```ts
@@ -126,12 +126,11 @@ export interface Replication {
  */
 export function verdictOf(items: CheckItem[], ourValue: string, core?: number[]): CheckResult {
   if (items.length === 0) throw new Error("a claim check needs at least one item");
-  const failedCore = core
-    ? core.some((k) => !items[k].pass)
-    : items.every((i) => !i.pass);
+  const coreItems = core ? core.map((k) => items[k]) : items;
+  if (coreItems.some((i) => i === undefined)) throw new Error("core index out of range");
   const verdict: Verdict = items.every((i) => i.pass)
     ? "REPRODUCED"
-    : failedCore
+    : coreItems.every((i) => !i.pass)
     ? "NOT REPRODUCED"
     : "PARTIAL";
   return { verdict, ourValue, items };

@@ -283,7 +283,8 @@ const replication: Replication = {
     scale: {
       quick: "paper scale: Fig. 9 right panel (M = 10⁴, ν = 1, five (η_Z, η_Y) pairs, " +
         "t ∈ [0, 50]), RK4 dt = 1e-3, 161 output times plus t0",
-      full: "both panels of Fig. 9 (adds M = 100, ν = 10, t ∈ [0, 5]), RK4 dt = 1e-4, 401 times plus t0",
+      full:
+        "both panels of Fig. 9 (adds M = 100, ν = 10, t ∈ [0, 5]), RK4 dt = 1e-4, 401 times plus t0",
     },
     deviations: [
       "K = 1 and C0 = 1 are not stated in the caption; they are inferred from the figure's " +
