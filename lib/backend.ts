@@ -51,7 +51,11 @@ export function probeGpu(): Promise<GpuProbe> {
       const description = [info.description, info.vendor, info.architecture, info.device]
         .filter((s) => s && s.length > 0).join(" / ") || "unknown adapter";
       const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-      return { available: true, description, software: fallback || isSoftwareDescription(description) };
+      return {
+        available: true,
+        description,
+        software: fallback || isSoftwareDescription(description),
+      };
     } catch (e) {
       return { available: false, description: `requestAdapter failed: ${e}`, software: false };
     }
@@ -115,7 +119,9 @@ async function start(tf: TfModule, name: BackendName): Promise<void> {
  * Load tfjs on the requested backend (once per process; a second call with another request
  * is an error). Falls through `auto`'s order when a backend fails to start.
  */
-export async function loadTf(request: BackendRequest): Promise<{ tf: TfModule; info: BackendInfo }> {
+export async function loadTf(
+  request: BackendRequest,
+): Promise<{ tf: TfModule; info: BackendInfo }> {
   if (tfCache) {
     if (tfCache.info.requested !== request) {
       throw new BackendError(
@@ -147,7 +153,9 @@ export async function loadTf(request: BackendRequest): Promise<{ tf: TfModule; i
       errors.push(`${name}: ${(e as Error).message}`);
     }
   }
-  throw new BackendError(`no tfjs backend could start for --backend ${request}: ${errors.join("; ")}`);
+  throw new BackendError(
+    `no tfjs backend could start for --backend ${request}: ${errors.join("; ")}`,
+  );
 }
 
 /** Provenance of a run that does not load tfjs. */
@@ -168,7 +176,9 @@ function silenceTfBanner(): void {
   let restored = false;
   console.log = (...args: unknown[]) => {
     const s = String(args[0] ?? "");
-    if (s.includes("tfjs-node") || s.includes("Hi, looks like you are running TensorFlow.js")) return;
+    if (s.includes("tfjs-node") || s.includes("Hi, looks like you are running TensorFlow.js")) {
+      return;
+    }
     orig(...args);
   };
   queueMicrotask(() => {

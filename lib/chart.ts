@@ -29,7 +29,9 @@ export async function loadTemplate(url: URL): Promise<VegaLiteSpec> {
 function jsonRows(rows: Row[]): Record<string, unknown>[] {
   return rows.map((r) => {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) o[k] = typeof v === "number" && !Number.isFinite(v) ? null : v;
+    for (const [k, v] of Object.entries(r)) {
+      o[k] = typeof v === "number" && !Number.isFinite(v) ? null : v;
+    }
     return o;
   });
 }

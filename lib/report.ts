@@ -12,8 +12,10 @@ import type { ReplicationResult } from "./runner.ts";
 import { resultOk } from "./runner.ts";
 
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) =>
-    ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 /** Collect every verdict.json below `outDir` (sorted by id) with its SVG, if any. */

@@ -19,7 +19,9 @@ import { discoverIds, loadReplication } from "../replications/index.ts";
 export function summaryTable(results: ReplicationResult[]): string {
   const rows = results.map((r) => [
     r.id,
-    r.error ? "ERROR" : `${r.check!.verdict}${r.check!.verdict !== "REPRODUCED" && r.claimOk ? " (recorded)" : ""}`,
+    r.error
+      ? "ERROR"
+      : `${r.check!.verdict}${r.check!.verdict !== "REPRODUCED" && r.claimOk ? " (recorded)" : ""}`,
     r.golden.status,
     formatDuration(r.provenance.seconds),
     resultOk(r) ? "ok" : "FAIL",

@@ -20,8 +20,10 @@ import {
 } from "../../../mod.ts";
 
 // ---------------------------------------------------------------- configuration
-const DATA = { numLast: 2, nextPerLast: 1, contextLength: 127 }; // M = 34, K = 2 (Fig. 4)
-const TRAIN = { steps: 100, batchSize: 128, momentum: 0.9, etaZ: 1, etaY: 1 };
+/** Fig. 4 data sizes (exported for the WebGPU CI check). */
+export const DATA = { numLast: 2, nextPerLast: 1, contextLength: 127 }; // M = 34, K = 2 (Fig. 4)
+/** Fig. 4 training settings (exported for the WebGPU CI check). */
+export const TRAIN = { steps: 100, batchSize: 128, momentum: 0.9, etaZ: 1, etaY: 1 };
 const SNAPSHOTS = [0, 2, 4, 6, 8, 10, 20, 30, 48, 100];
 const SEEDS: Record<Profile, number> = { quick: 5, full: 10 };
 
