@@ -112,7 +112,7 @@ ${c.notes ? `<pre class="notes">${esc(c.notes)}</pre>` : ""}
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Replication report</title>
 <style>
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+body{font-family:system-ui,sans-serif;max-width:1250px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 .ok{color:#146c2e}.bad{color:#b00020}.known{color:#a05a00}.error{color:#b00020;font-weight:bold}
 section{border-top:2px solid #ddd;margin-top:2em}.claim{font-size:1.1em}

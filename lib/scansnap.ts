@@ -265,8 +265,10 @@ export async function trainBatched(tf: TfModule, opts: TrainOptions): Promise<Tr
     });
     const out = tf.tidy(() => {
       const N = tf.tensor3d(counts, [G, B, M]);
-      const Q = tf.oneHot(tf.tensor1d(qIdx, "int32"), Lq).reshape([G, B, Lq])
-        .toFloat() as tfjs.Tensor3D;
+      // tf.oneHot needs depth ≥ 2; with a single query row every sample selects it.
+      const Q = (Lq === 1
+        ? tf.ones([G, B, 1])
+        : tf.oneHot(tf.tensor1d(qIdx, "int32"), Lq).reshape([G, B, Lq]).toFloat()) as tfjs.Tensor3D;
       const L = tf.oneHot(tf.tensor1d(yIdx, "int32"), M).reshape([G, B, M])
         .toFloat() as tfjs.Tensor3D;
       const { loss, dZ, dY } = lossAndGrads(tf, Z, Y, N, Q, L);

@@ -220,36 +220,45 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
       measured: `max relative error ${maxOdeErr.toExponential(2)}`,
       expected: "≤ 1e-8",
     });
-    const scanOk = slopes.every((s, i) => s >= 0.4 && s <= 0.6 && r2s[i] >= 0.98);
-    items.push({
-      name: `${panel}: scanning phase B_n = O(ln t) (slope of B against ln t ≈ ½)`,
-      pass: scanOk,
-      measured: `slopes ${f(slopes)} (R² ${f(r2s)}) for η_Z = ${etas.join(", ")}`,
-      expected: "slope in [0.4, 0.6], R² ≥ 0.98 on the scanning window",
-    });
+    // The asymptotic regimes exist only where scanning has a window in which C0 is already
+    // negligible before t = K ln M/η_Y. At M = 100, ν = 10 (Fig. 9 left, full profile) there
+    // is none, so the O(·) items are not asserted there; the exact and ordering items are.
+    const separated = slopes.every((s) => !Number.isNaN(s));
     const withSnap = gaps.filter((g) => !Number.isNaN(g));
-    items.push({
-      name: `${panel}: snapping phase follows ¼ ln(C0 + 2K(η_Z/η_Y) ln²(Mη_Y t/K)) for t ≥ t0`,
-      pass: withSnap.length > 0 && withSnap.every((g) => g <= 0.05) && !gapGrows,
-      measured: `max relative gap ${f(gaps.map((g) => 100 * g), 2)} % ${
-        gapGrows ? "(gap grows with t)" : "(gap shrinks with t)"
-      }`,
-      expected: "≤ 5 % and non-increasing in t",
-    });
+    if (separated) {
+      items.push({
+        name: `${panel}: scanning phase B_n = O(ln t) (slope of B against ln t ≈ ½)`,
+        pass: slopes.every((s, i) => s >= 0.4 && s <= 0.6 && r2s[i] >= 0.98),
+        measured: `slopes ${f(slopes)} (R² ${f(r2s)}) for η_Z = ${etas.join(", ")}`,
+        expected: "slope in [0.4, 0.6], R² ≥ 0.98 on the scanning window",
+      });
+      items.push({
+        name: `${panel}: snapping phase follows ¼ ln(C0 + 2K(η_Z/η_Y) ln²(Mη_Y t/K)) for t ≥ t0`,
+        pass: withSnap.length > 0 && withSnap.every((g) => g <= 0.05) && !gapGrows,
+        measured: `max relative gap ${f(gaps.map((g) => 100 * g), 2)} % ${
+          gapGrows ? "(gap grows with t)" : "(gap shrinks with t)"
+        }`,
+        expected: "≤ 5 % and non-increasing in t",
+      });
+    }
     const ordered = tStar.every((t, i) => i === 0 || t < tStar[i - 1]);
     const ratios = tStar.map((t, i) => t / num(curves[i][0], "t0"));
     items.push({
-      name: `${panel}: larger η gives an earlier transition, at t = O(2K ln M/η_Y)`,
-      pass: ordered && ratios.every((r) => r >= 0.5 && r <= 2),
+      name: `${panel}: larger η gives an earlier transition` +
+        (separated ? ", at t = O(2K ln M/η_Y)" : ""),
+      pass: ordered && (!separated || ratios.every((r) => r >= 0.5 && r <= 2)),
       measured: `t* = ${f(tStar, 2)}; t*/t0 = ${f(ratios, 2)}`,
-      expected: "t* strictly decreasing in η; t*/t0 in [0.5, 2]",
+      expected: "t* strictly decreasing in η" + (separated ? "; t*/t0 in [0.5, 2]" : ""),
     });
     const b0 = bAtT0.filter((b) => !Number.isNaN(b));
+    // Compare curves at the output times they share (each curve also has its own t0).
     let orderedB = true;
+    const byT = curves.map((c) => new Map(c.map((r) => [num(r, "t"), num(r, "B")])));
     for (let i = 1; i < curves.length; i++) {
-      curves[i].forEach((r, k) => {
-        if (num(r, "t") > 0 && !(num(r, "B") > num(curves[i - 1][k], "B"))) orderedB = false;
-      });
+      for (const [t, b] of byT[i]) {
+        const prev = byT[i - 1].get(t);
+        if (t > 0 && prev !== undefined && !(b > prev)) orderedB = false;
+      }
     }
     const spread = b0.length ? Math.max(...b0) - Math.min(...b0) : NaN;
     items.push({
@@ -259,9 +268,12 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
       expected: "spread ≤ 1e-6; B(t; larger η) > B(t; smaller η)",
     });
     summary.push(
-      `${panel}: scan slope ${f(slopes, 2)}, snap gap ≤ ${
-        (100 * Math.max(...withSnap)).toFixed(1)
-      } %, t* = ${f(tStar, 1)}, B(t0) = ${b0[0]?.toFixed(3)}`,
+      separated
+        ? `${panel}: scan slope ${f(slopes, 2)}, snap gap ≤ ${
+          (100 * Math.max(...withSnap)).toFixed(1)
+        } %, t* = ${f(tStar, 1)}, B(t0) = ${b0[0]?.toFixed(3)}`
+        : `${panel}: regimes not separated (no scanning window), t* = ${f(tStar, 2)}, ` +
+          `B(t0) = ${b0[0]?.toFixed(3)}`,
     );
   }
   return verdictOf(items, summary.join("; "));
