@@ -128,7 +128,7 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
           );
         }
       }
-      slopes.push(`${q}: ${means.map((m) => m.toFixed(3)).join("→")}`);
+      slopes.push(`#last ${n} ratio ${q}: ${means.map((m) => m.toFixed(3)).join("→")}`);
       ETA_Z.forEach((e, i) => {
         const [pm, ps] = PAPER[n][i][j];
         const d = Math.abs(means[i] - pm);
@@ -146,9 +146,7 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
     {
       name: "entropy falls as η_Z grows, for every ratio η_Y/η_Z (seed means)",
       pass: violations.length === 0,
-      measured: violations.length
-        ? violations.join("; ")
-        : `by ratio, η_Z = 0.5→3: ${slopes.join("; ")}`,
+      measured: violations.length ? violations.join("; ") : `η_Z = 0.5→3: ${slopes.join("; ")}`,
       expected: "strictly decreasing in η_Z in every (#last, ratio) column",
     },
     {
@@ -162,7 +160,7 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
   ];
   return verdictOf(
     items,
-    `entropy by ratio (η_Z 0.5→3): ${slopes.join("; ")}; max |Δ| to paper ${worst.toFixed(3)}; ` +
+    `entropy (η_Z 0.5→3): ${slopes.join("; ")}; max |Δ| to paper ${worst.toFixed(3)}; ` +
       `median seed std ${spread.sort((a, b) => a - b)[spread.length >> 1].toFixed(3)}`,
     [0],
   );
