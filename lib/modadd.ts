@@ -1,10 +1,11 @@
 /**
  * Modular addition a + b mod d with the two-layer network of Tian's CoGO / Li² papers,
- * trained full-batch on tfjs with hand-written gradients and a hand-written Adam, several
- * runs (seeds × weight decays) at once as one batched tensor program.
+ * trained full-batch on tfjs with hand-written gradients and a hand-written Adam; several
+ * runs (seeds × weight decays) per call, optionally spread over Deno Workers
+ * ({@link trainModAddParallel}).
  *
  * Model (no biases): inputs one-hot(a), one-hot(b);
- * `h = W_a[:, a] + W_b[:, b]` (q), `s = σ(h)` (σ = square by default), `o = V s` (d).
+ * `h = W_a[:, a] + W_b[:, b]` (q), `s = σ(h)` (σ = square by default, or relu), `o = V s` (d).
  * W_a, W_b are q×d, V is d×q, initialised U(±1/√fan_in) (PyTorch's `nn.Linear` default) from
  * the harness's seeded {@link Rng} — never from tfjs random ops.
  *
@@ -17,10 +18,24 @@
  * or decoupled (AdamW) on request. Full batch, no schedule.
  *
  * Each run has its own seed: the seed draws the train/test split (a uniform permutation of
- * the d² ordered pairs) and then the initial weights. All runs share d, q, lr, loss and the
- * split sizes, so they stack into `[runs, …]` tensors; the one-hot inputs are multiplied as
- * batched matmuls (the wasm backend has no gradient for `tf.gather`, and the gradients are
- * written by hand anyway).
+ * the d² ordered pairs, {@link initRun}) and then the initial weights. All runs share d, q,
+ * lr, loss and the split sizes ({@link splitSizes}).
+ *
+ * How it is fast on tfjs-wasm (single-threaded, ~0.05 ms per op, measured on 2 cores):
+ * - the one-hot inputs are exploited without a gather (wasm has no gradient for `tf.gather`,
+ *   and gradients are hand-written anyway): the hidden layer is computed on the FULL d×d grid
+ *   by broadcasting, `H[a,b,:] = W_aᵀ[a,:] + W_bᵀ[b,:]`, the loss is masked to the training
+ *   pairs, and the input-layer gradients are reductions `∂W_aᵀ[a,:] = Σ_b ∂H[a,b,:]`, done as
+ *   small matmuls with a ones vector (tf.sum over a non-last axis is slower on wasm). Only the
+ *   output layer costs real matmuls (three of d²·q·d per step);
+ * - every matmul is a plain 2-D product without transpose flags: on wasm a transpose flag
+ *   made a matmul 5–20× slower than an explicit transpose of the small operand, and a
+ *   batched matmul over R runs was ~10× slower than R separate 2-D matmuls, so runs are NOT
+ *   stacked into batched tensors (stacking the Adam state of all runs and unstacking it each
+ *   step was also slower: wasm slices cost more than the ops they save);
+ * - scalars are tensors made once; the loss's factor 2 is folded into the mask.
+ * The training loop never reads a tensor synchronously (only `await t.data()` at evaluation
+ * and checkpoint steps), so it runs on webgpu too.
  *
  * @module
  */
@@ -207,7 +222,7 @@ export function lossModAdd(
   let total = 0;
   let correct = 0;
   for (let i = 0; i < pairs.length; i++) {
-    const y = ((Math.floor(pairs[i] / d) + (pairs[i] % d)) % d);
+    const y = (Math.floor(pairs[i] / d) + (pairs[i] % d)) % d;
     const row = o.subarray(i * d, (i + 1) * d);
     let mean = 0;
     let best = 0;
@@ -232,36 +247,6 @@ export function lossModAdd(
   return { loss: total / pairs.length, acc: correct / pairs.length };
 }
 
-/** One-hot [runs, n, d] tensors of a, b and the label for each run's pair list. */
-function pairTensors(tf: TfModule, d: number, lists: Int32Array[]) {
-  const n = lists[0].length;
-  const r = lists.length;
-  const xa = new Float32Array(r * n * d);
-  const xb = new Float32Array(r * n * d);
-  const y = new Float32Array(r * n * d);
-  const labels = new Int32Array(r * n);
-  for (let k = 0; k < r; k++) {
-    for (let i = 0; i < n; i++) {
-      const p = lists[k][i];
-      const a = Math.floor(p / d);
-      const b = p % d;
-      const c = (a + b) % d;
-      const base = (k * n + i) * d;
-      xa[base + a] = 1;
-      xb[base + b] = 1;
-      y[base + c] = 1;
-      labels[k * n + i] = c;
-    }
-  }
-  return {
-    n,
-    xa: tf.tensor3d(xa, [r, n, d]),
-    xb: tf.tensor3d(xb, [r, n, d]),
-    y: tf.tensor3d(y, [r, n, d]),
-    labels: tf.tensor2d(labels, [r, n], "int32"),
-  };
-}
-
 /**
  * Train a batch of runs (see the module doc). All tensors live on `tf`'s current backend;
  * reads are asynchronous (`await t.data()`), so any backend, WebGPU included, works.
@@ -284,116 +269,175 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
   const [beta1, beta2] = config.betas ?? [0.9, 0.999];
   const eps = config.eps ?? 1e-8;
   const { nTrain, nTest } = splitSizes(d, config);
-  const R = runs.length;
+  const N = d * d;
   const inits = runs.map((r) => initRun(r.seed, d, q, nTrain));
   const splits = inits.map((x) => ({ train: x.train, test: x.test }));
   const evalSet = new Set(config.evalSteps ?? []);
   const ckptSet = new Set(config.checkpointSteps ?? []);
 
-  const stack = (get: (w: ModAddWeights) => Float64Array, shape: [number, number, number]) => {
-    const buf = new Float32Array(R * shape[1] * shape[2]);
-    inits.forEach((x, k) => buf.set(get(x.weights), k * shape[1] * shape[2]));
-    return tf.tensor3d(buf, shape);
+  // Constants shared by all runs: one-hot labels of the full d×d grid (a outer, b inner).
+  const yBuf = new Float32Array(N * d);
+  const labelBuf = new Int32Array(N);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      const c = (a + b) % d;
+      yBuf[(a * d + b) * d + c] = 1;
+      labelBuf[a * d + b] = c;
+    }
+  }
+  const y = tf.tensor2d(yBuf, [N, d]);
+  const yc = tf.sub(y, 1 / d);
+  const labels = tf.tensor1d(labelBuf, "int32");
+  const maskOf = (ids: Int32Array, scale: number) => {
+    const m = new Float32Array(N);
+    for (const p of ids) m[p] = scale;
+    return tf.tensor2d(m, [N, 1]);
   };
-  let wa = stack((w) => w.wa, [R, q, d]);
-  let wb = stack((w) => w.wb, [R, q, d]);
-  let v = stack((w) => w.v, [R, d, q]);
-  let ma = tf.zerosLike(wa), va = tf.zerosLike(wa);
-  let mb = tf.zerosLike(wb), vb = tf.zerosLike(wb);
-  let mv = tf.zerosLike(v), vv = tf.zerosLike(v);
-  const wdT = tf.tensor3d(Float32Array.from(runs.map((r) => r.weightDecay)), [R, 1, 1]);
-  const trainT = pairTensors(tf, d, splits.map((s) => s.train));
-  const testT = nTest > 0 ? pairTensors(tf, d, splits.map((s) => s.test)) : null;
-  // centred targets e_y − 1/d for the MSE
-  const yc = tf.sub(trainT.y, 1 / d);
+
+  /** Per-run state: parameters stored as W_aᵀ, W_bᵀ (d×q) and V (d×q), Adam moments alike. */
+  interface State {
+    p: Tensor[];
+    m: Tensor[];
+    s: Tensor[];
+    trainMask: Tensor; // 1/nTrain on train pairs, 0 elsewhere
+    trainMask2: Tensor; // 2/nTrain on train pairs (the MSE's factor 2 folded in)
+    trainInd: Tensor; // 1 on train pairs
+    testInd: Tensor; // 1 on test pairs
+  }
+  const transposeQd = (w: Float64Array) => {
+    const t = new Float32Array(d * q);
+    for (let j = 0; j < q; j++) for (let m = 0; m < d; m++) t[m * q + j] = w[j * d + m];
+    return tf.tensor2d(t, [d, q]);
+  };
+  const states: State[] = inits.map((x) => {
+    const p = [
+      transposeQd(x.weights.wa),
+      transposeQd(x.weights.wb),
+      tf.tensor2d(Float32Array.from(x.weights.v), [d, q]),
+    ];
+    return {
+      p,
+      m: p.map((t) => tf.zerosLike(t)),
+      s: p.map((t) => tf.zerosLike(t)),
+      trainMask: maskOf(x.train, 1 / nTrain),
+      trainMask2: maskOf(x.train, 2 / nTrain),
+      trainInd: maskOf(x.train, 1),
+      testInd: maskOf(x.test, 1),
+    };
+  });
 
   const act = (h: Tensor) => activation === "square" ? tf.square(h) : tf.relu(h);
-  const forward = (xa: Tensor, xb: Tensor) => {
-    const h = tf.add(tf.matMul(xa, wa, false, true), tf.matMul(xb, wb, false, true));
-    const s = act(h);
-    return { h, s, o: tf.matMul(s, v, false, true) };
-  };
+  /** Hidden pre-activations of every pair: H[a·d+b] = W_a[:,a] + W_b[:,b], N×q. */
+  const hidden = (st: State) =>
+    tf.reshape(tf.add(tf.expandDims(st.p[0], 1), tf.expandDims(st.p[1], 0)), [N, q]);
+  const output = (s: Tensor, st: State) => tf.matMul(s, tf.transpose(st.p[2]));
+  /** Per-pair loss, N×1. */
+  const pairLoss = (o: Tensor) =>
+    loss === "mse"
+      ? tf.sum(tf.square(tf.sub(tf.sub(o, tf.mean(o, 1, true)), yc)), 1, true)
+      : tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(o)), 1, true));
 
   const evaluate = async (step: number, out: ModAddEval[]) => {
-    const metric = (t: ReturnType<typeof pairTensors>) =>
-      tf.tidy(() => {
-        const { o } = forward(t.xa, t.xb);
-        let l: Tensor;
-        if (loss === "mse") {
-          const oc = tf.sub(o, tf.mean(o, -1, true));
-          l = tf.mean(tf.sum(tf.square(tf.sub(oc, tf.sub(t.y, 1 / d))), -1), -1);
-        } else {
-          l = tf.neg(tf.mean(tf.sum(tf.mul(t.y, tf.logSoftmax(o)), -1), -1));
-        }
-        const acc = tf.mean(tf.cast(tf.equal(tf.argMax(o, -1), t.labels), "float32"), -1);
-        return tf.stack([l, acc]);
-      });
-    const tr = metric(trainT);
-    const te = testT ? metric(testT) : null;
-    const trv = await tr.data();
-    const tev = te ? await te.data() : null;
-    tr.dispose();
-    te?.dispose();
-    for (let k = 0; k < R; k++) {
+    const t = tf.tidy(() =>
+      tf.stack(states.map((st) => {
+        const o = output(act(hidden(st)), st);
+        const l = pairLoss(o);
+        const ok = tf.expandDims(tf.cast(tf.equal(tf.argMax(o, 1), labels), "float32"), 1);
+        const sum = (x: Tensor, ind: Tensor) => tf.sum(tf.mul(x, ind));
+        return tf.stack([
+          sum(l, st.trainInd),
+          sum(ok, st.trainInd),
+          sum(l, st.testInd),
+          sum(ok, st.testInd),
+        ]);
+      }))
+    );
+    const v = await t.data();
+    t.dispose();
+    states.forEach((_, k) => {
       out.push({
         step,
         run: k,
-        trainLoss: trv[k],
-        trainAcc: trv[R + k],
-        testLoss: tev ? tev[k] : NaN,
-        testAcc: tev ? tev[R + k] : NaN,
+        trainLoss: v[4 * k] / nTrain,
+        trainAcc: v[4 * k + 1] / nTrain,
+        testLoss: nTest > 0 ? v[4 * k + 2] / nTest : NaN,
+        testAcc: nTest > 0 ? v[4 * k + 3] / nTest : NaN,
       });
-    }
+    });
   };
 
   const snapshot = async (): Promise<ModAddWeights[]> => {
-    const [a, b, c] = await Promise.all([wa.data(), wb.data(), v.data()]);
-    return runs.map((_, k) => ({
-      wa: Float64Array.from(a.subarray(k * q * d, (k + 1) * q * d)),
-      wb: Float64Array.from(b.subarray(k * q * d, (k + 1) * q * d)),
-      v: Float64Array.from(c.subarray(k * d * q, (k + 1) * d * q)),
-      d,
-      q,
-    }));
+    const out: ModAddWeights[] = [];
+    for (const st of states) {
+      const [at, bt, c] = await Promise.all(st.p.map((t) => t.data()));
+      const wa = new Float64Array(q * d);
+      const wb = new Float64Array(q * d);
+      for (let m = 0; m < d; m++) {
+        for (let j = 0; j < q; j++) {
+          wa[j * d + m] = at[m * q + j];
+          wb[j * d + m] = bt[m * q + j];
+        }
+      }
+      out.push({ wa, wb, v: Float64Array.from(c), d, q });
+    }
+    return out;
   };
 
-  const adam = (p: Tensor, g: Tensor, m: Tensor, s: Tensor, t: number) => {
-    const gg = config.decoupled ? g : tf.add(g, tf.mul(wdT, p));
-    const m2 = tf.add(tf.mul(m, beta1), tf.mul(gg, 1 - beta1));
-    const s2 = tf.add(tf.mul(s, beta2), tf.mul(tf.square(gg), 1 - beta2));
+  // Scalars as tensors, made once: a JS number in a tfjs op uploads a new scalar every call,
+  // which doubles the per-op overhead of the small Adam ops on wasm.
+  const sc = (x: number) => tf.scalar(x);
+  const k = {
+    b1: sc(beta1),
+    c1: sc(1 - beta1),
+    b2: sc(beta2),
+    c2: sc(1 - beta2),
+    eps: sc(eps),
+    two: sc(2),
+    wd: runs.map((r) => sc(r.weightDecay)),
+    lrwd: runs.map((r) => sc(lr * r.weightDecay)),
+  };
+  const adam = (p: Tensor, g: Tensor, m: Tensor, s: Tensor, run: number, t: number) => {
+    const wd = runs[run].weightDecay;
+    const gg = config.decoupled || wd === 0 ? g : tf.add(g, tf.mul(p, k.wd[run]));
+    const m2 = tf.add(tf.mul(m, k.b1), tf.mul(gg, k.c1));
+    const s2 = tf.add(tf.mul(s, k.b2), tf.mul(tf.square(gg), k.c2));
     const bc1 = 1 - beta1 ** t;
     const bc2 = 1 - beta2 ** t;
-    const denom = tf.add(tf.div(tf.sqrt(s2), Math.sqrt(bc2)), eps);
-    let p2 = tf.sub(p, tf.mul(tf.div(m2, denom), lr / bc1));
-    if (config.decoupled) p2 = tf.sub(p2, tf.mul(wdT, tf.mul(p, lr)));
+    // p − lr/bc1 · m / (√s/√bc2 + ε) = p − (lr·√bc2/bc1) · m / (√s + ε·√bc2)
+    const denom = tf.add(tf.sqrt(s2), tf.scalar(eps * Math.sqrt(bc2)));
+    let p2 = tf.sub(p, tf.mul(tf.div(m2, denom), tf.scalar((lr * Math.sqrt(bc2)) / bc1)));
+    if (config.decoupled && wd !== 0) p2 = tf.sub(p2, tf.mul(p, k.lrwd[run]));
     return [p2, m2, s2];
   };
 
-  const update = (t: number) => {
+  // Reductions over the grid as matmuls (tf.sum over a non-last axis is slow on wasm).
+  const onesRow = tf.ones([1, d]);
+  const onesBatch = tf.ones([d, 1, d]);
+  const update = (st: State, run: number, t: number) => {
     const next = tf.tidy(() => {
-      const { h, s, o } = forward(trainT.xa, trainT.xb);
-      let dO: Tensor;
-      if (loss === "mse") {
-        const oc = tf.sub(o, tf.mean(o, -1, true));
-        dO = tf.mul(tf.sub(oc, yc), 2 / trainT.n);
-      } else {
-        dO = tf.mul(tf.sub(tf.softmax(o), trainT.y), 1 / trainT.n);
-      }
-      const dV = tf.matMul(dO, s, true, false); // [R,d,q]
-      const dS = tf.matMul(dO, v); // [R,n,q]
-      const dH = activation === "square"
-        ? tf.mul(dS, tf.mul(h, 2))
-        : tf.mul(dS, tf.cast(tf.greater(h, 0), "float32"));
-      const dWa = tf.matMul(dH, trainT.xa, true, false); // [R,q,d]
-      const dWb = tf.matMul(dH, trainT.xb, true, false);
-      return [
-        ...adam(wa, dWa, ma, va, t),
-        ...adam(wb, dWb, mb, vb, t),
-        ...adam(v, dV, mv, vv, t),
-      ];
+      const h = hidden(st);
+      const s = act(h);
+      const o = output(s, st);
+      const dO = loss === "mse"
+        ? tf.mul(tf.sub(tf.sub(o, tf.mean(o, 1, true)), yc), st.trainMask2)
+        : tf.mul(tf.sub(tf.softmax(o), y), st.trainMask);
+      const dV = tf.matMul(tf.transpose(dO), s); // d×q
+      const dS = tf.matMul(dO, st.p[2]); // N×q
+      const dH = tf.reshape(
+        activation === "square"
+          ? tf.mul(dS, tf.mul(h, k.two))
+          : tf.mul(dS, tf.cast(tf.greater(h, 0), "float32")),
+        [d, d, q],
+      );
+      const dWa = tf.sum(dH, 1); // Σ_b ∂H[a,b,:]
+      const dWb = tf.sum(dH, 0); // Σ_a
+      const grads = [dWa, dWb, dV];
+      return grads.map((g, i) => adam(st.p[i], g, st.m[i], st.s[i], run, t));
     });
-    tf.dispose([wa, ma, va, wb, mb, vb, v, mv, vv]);
-    [wa, ma, va, wb, mb, vb, v, mv, vv] = next;
+    tf.dispose([...st.p, ...st.m, ...st.s]);
+    st.p = next.map((x) => x[0]);
+    st.m = next.map((x) => x[1]);
+    st.s = next.map((x) => x[2]);
   };
 
   const evals: ModAddEval[] = [];
@@ -409,17 +453,119 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
       }
       if (t === steps) break;
       const t0 = performance.now();
-      update(t + 1);
+      states.forEach((st, run) => update(st, run, t + 1));
       trainSeconds += (performance.now() - t0) / 1000;
       config.onStep?.(t + 1);
-      // let the event loop breathe (progress output, other awaits) now and then
-      if ((t & 255) === 255) await wa.data();
+      // let the event loop breathe (progress output, pending reads) now and then
+      if ((t & 255) === 255) await states[0].p[2].data();
     }
     const final = await snapshot();
     return { evals, checkpoints, final, splits, trainSeconds };
   } finally {
-    tf.dispose([wa, ma, va, wb, mb, vb, v, mv, vv, wdT, yc]);
-    tf.dispose([trainT.xa, trainT.xb, trainT.y, trainT.labels]);
-    if (testT) tf.dispose([testT.xa, testT.xb, testT.y, testT.labels]);
+    for (const st of states) {
+      tf.dispose([...st.p, ...st.m, ...st.s, st.trainMask, st.trainMask2, st.trainInd, st.testInd]);
+    }
+    tf.dispose([y, yc, labels, onesRow, onesBatch, k.b1, k.c1, k.b2, k.c2, k.eps, k.two]);
+    tf.dispose([...k.wd, ...k.lrwd]);
   }
+}
+
+/** Options of {@link trainModAddParallel}. */
+export interface ParallelOptions {
+  /** Number of workers (default: min(runs, navigator.hardwareConcurrency)). */
+  workers?: number;
+}
+
+/**
+ * {@link trainModAdd} with the runs spread over Deno Workers (round-robin), each loading
+ * tfjs on the caller's current backend: tfjs-wasm is single-threaded here, so on a 2-core
+ * machine two workers train two runs in the time of one. Every run's arithmetic is the same
+ * as in {@link trainModAdd} (runs never share an op), so the results are identical.
+ * Checkpoints come back at the end: `onCheckpoint`, if given, is then called in step order;
+ * `onStep` is called with the smallest step all workers have reached (every ~50 steps).
+ * With one worker (or one run) this is {@link trainModAdd} in-process.
+ */
+export async function trainModAddParallel(
+  tf: TfModule,
+  config: ModAddConfig,
+  opts: ParallelOptions = {},
+): Promise<ModAddResult> {
+  const cores = (navigator as { hardwareConcurrency?: number }).hardwareConcurrency ?? 1;
+  const W = Math.max(1, Math.min(opts.workers ?? cores, config.runs.length));
+  if (W === 1) return await trainModAdd(tf, config);
+  const backend = tf.getBackend() as "wasm" | "cpu" | "webgpu";
+  const shares = Array.from(
+    { length: W },
+    (_, w) => config.runs.map((_, i) => i).filter((i) => i % W === w),
+  );
+  const progress = new Array<number>(W).fill(0);
+  let reported = 0;
+  const { onCheckpoint, onStep, ...plain } = config;
+  type Msg =
+    | { type: "step"; step: number }
+    | { type: "error"; message: string }
+    | {
+      type: "done";
+      result: Omit<ModAddResult, "checkpoints"> & { checkpoints: [number, ModAddWeights[]][] };
+    };
+  const results = await Promise.all(
+    shares.map((share, w) =>
+      new Promise<Extract<Msg, { type: "done" }>["result"]>((resolve, reject) => {
+        const worker = new Worker(new URL("./modadd_worker.ts", import.meta.url), {
+          type: "module",
+        });
+        worker.onmessage = (e: MessageEvent<Msg>) => {
+          const m = e.data;
+          if (m.type === "step") {
+            progress[w] = m.step;
+            const low = Math.min(...progress);
+            if (low > reported) {
+              reported = low;
+              onStep?.(low);
+            }
+          } else if (m.type === "done") {
+            worker.terminate();
+            resolve(m.result);
+          } else {
+            worker.terminate();
+            reject(new Error(`modadd worker ${w}: ${m.message}`));
+          }
+        };
+        worker.onerror = (e) => {
+          e.preventDefault();
+          worker.terminate();
+          reject(new Error(`modadd worker ${w}: ${e.message}`));
+        };
+        worker.postMessage({
+          backend,
+          config: { ...plain, runs: share.map((i) => config.runs[i]) },
+          progressEvery: 50,
+        });
+      })
+    ),
+  );
+  // merge back into the caller's run order
+  const R = config.runs.length;
+  const evals: ModAddEval[] = [];
+  const final = new Array<ModAddWeights>(R);
+  const splits = new Array<{ train: Int32Array; test: Int32Array }>(R);
+  const ckpt = new Map<number, ModAddWeights[]>();
+  results.forEach((res, w) => {
+    const share = shares[w];
+    for (const e of res.evals) evals.push({ ...e, run: share[e.run] });
+    res.final.forEach((x, i) => (final[share[i]] = x));
+    res.splits.forEach((x, i) => (splits[share[i]] = x));
+    for (const [step, ws] of res.checkpoints) {
+      if (!ckpt.has(step)) ckpt.set(step, new Array<ModAddWeights>(R));
+      ws.forEach((x, i) => (ckpt.get(step)![share[i]] = x));
+    }
+  });
+  evals.sort((a, b) => a.step - b.step || a.run - b.run);
+  const checkpoints = new Map<number, ModAddWeights[]>();
+  for (const step of [...ckpt.keys()].sort((a, b) => a - b)) {
+    if (onCheckpoint) await onCheckpoint(step, ckpt.get(step)!);
+    else checkpoints.set(step, ckpt.get(step)!);
+  }
+  const trainSeconds = Math.max(...results.map((r) => r.trainSeconds));
+  return { evals, checkpoints, final, splits, trainSeconds };
 }

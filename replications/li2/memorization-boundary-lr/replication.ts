@@ -85,7 +85,8 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
   const eFull = new Energy(allPairs(g));
   const rows: Row[] = [];
   ctx.progress.start("training", LRS.length * cfg.steps);
-  for (const [li, lr] of LRS.entries()) {
+  for (const lr of LRS) {
+    let lastTick = 0;
     const res = await trainModAddParallel(ctx.tf, {
       d: M,
       hidden: cfg.hidden,
@@ -100,7 +101,10 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
       ),
       evalSteps: [cfg.steps],
       onStep: (t) => {
-        if (t % 100 === 0) ctx.progress.tick(li * cfg.steps + t);
+        if (t % 100 === 0) {
+          ctx.progress.tick(t - lastTick); // tick() adds; report the steps since the last call
+          lastTick = t;
+        }
       },
     });
     res.evals.forEach((ev) => {

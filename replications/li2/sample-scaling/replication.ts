@@ -168,6 +168,7 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
     const ys: number[] = [];
     for (const mult of tc.mults) {
       const n = sizeOf(M, mult);
+      let lastTick = 0;
       const res = await trainModAdd(ctx.tf, {
         d: M,
         hidden: tc.hidden,
@@ -181,7 +182,10 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
         })),
         evalSteps: [tc.steps],
         onStep: (t) => {
-          if (t % 100 === 0) ctx.progress.tick(done + t);
+          if (t % 100 === 0) {
+            ctx.progress.tick(t - lastTick); // tick() adds; report the steps since the last call
+            lastTick = t;
+          }
         },
       });
       done += tc.steps;
