@@ -19,3 +19,13 @@ export { compareWithGolden, diffTables, formatDiff, parseToleranceSpec } from ".
 export { type ReplicationResult, resultOk, runReplication } from "./lib/runner.ts";
 export * from "./lib/ode.ts";
 export * from "./lib/stats.ts";
+
+// Model families and their numerics, namespaced (one implementation each, in lib/).
+export * as complex from "./lib/complex.ts";
+export * as fourier from "./lib/fourier.ts";
+export * as groups from "./lib/groups.ts";
+export * as li2 from "./lib/li2.ts";
+export * as modadd from "./lib/modadd.ts";
+export * as modaddAlgebra from "./lib/modadd_algebra.ts";
+export * as modaddAnalysis from "./lib/modadd_analysis.ts";
+export * as scansnap from "./lib/scansnap.ts";
