@@ -32,7 +32,9 @@ interface Grid {
   seeds: number;
 }
 const GRID: Record<Profile, Grid> = {
-  quick: { ds: [23], wds: [1e-5, 5e-5, 1e-4, 5e-4], seeds: 1 }, // 4 runs = 2 per worker
+  // 2 runs = one per worker: a third weight decay would cost a second round of training
+  // (+60–80 s on 2 cores) and take the family past its 4-minute quick budget.
+  quick: { ds: [23], wds: [1e-5, 5e-4], seeds: 1 },
   full: { ds: [23, 71, 127], wds: [1e-5, 5e-5, 1e-4, 2e-4, 5e-4], seeds: 5 },
 };
 /** z-multiplier on the standard error for "significant" in the trend check. */
@@ -151,7 +153,8 @@ const replication: Replication = {
     paperValue: "qualitative: histograms of order per frequency shift towards 4 and 6 with " +
       "stronger weight decay (red guides at 4 and 6)",
     scale: {
-      quick: "d = 23, wd ∈ {1e-5, 5e-5, 1e-4, 5e-4}, 1 seed each (paper: 5 wd values × 3 d × 5 " +
+      quick:
+        "d = 23, wd ∈ {1e-5, 5e-4} (the extremes), 1 seed each (paper: 5 wd values × 3 d × 5 " +
         "seeds); otherwise the paper's setting (q = 512, lr 0.01, 9,900 full-batch steps)",
       full: "the paper's 3 × 5 grid with 5 seeds each (75 runs; d = 127 dominates the cost)",
     },
@@ -162,7 +165,9 @@ const replication: Replication = {
       "The paper shows the histograms; we test the trend on the mean order per (d, wd) cell, " +
       "with standard errors over the pooled (seed, frequency) orders.",
       "Training stops at the analysed step 9,900.",
-      "quick: 1 seed, 4 of the 5 weight decays (2e-4 left out), d = 23 only (CI budget).",
+      "quick: 1 seed, the two extreme weight decays only, d = 23 only: with 2 cores every " +
+      "further pair of runs costs another ~60–80 s and the CoGO family must stay under 4 " +
+      "minutes; the intermediate values (5e-5: 5.18, 1e-4: 5.09 for this seed) are in the notes.",
     ],
     notes: "**Quick result (d = 23, seed 1, step 9,900):** order histograms wd 1e-5 {4:1, 5:1, " +
       "6:8, 7:1}, 5e-5 {4:4, 5:1, 6:6}, 1e-4 {4:5, 6:6}, 5e-4 {4:5, 6:6}; mean order 5.82, " +
