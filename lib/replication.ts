@@ -150,3 +150,24 @@ export function num(row: Row, column: string): number {
   }
   return v;
 }
+
+/**
+ * Group rows by the value of one column, in order of first appearance.
+ *
+ * @example
+ * ```ts
+ * const byPanel = groupBy([{ p: "a", x: 1 }, { p: "b", x: 2 }, { p: "a", x: 3 }], "p");
+ * // Map { "a" => [row0, row2], "b" => [row1] }
+ * ```
+ */
+export function groupBy(rows: Row[], column: string): Map<Cell, Row[]> {
+  const groups = new Map<Cell, Row[]>();
+  for (const r of rows) {
+    const k = r[column];
+    if (k === undefined) throw new Error(`row has no column "${column}"`);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
+}

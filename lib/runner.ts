@@ -156,3 +156,44 @@ export async function runReplication(
   await writeFileAtomic(paths.verdict, JSON.stringify(result, null, 2) + "\n");
   return result;
 }
+
+/**
+ * The result of a replication that could not even be loaded (a module that fails to import
+ * or does not satisfy the contract): recorded as an error so the run continues and the
+ * report shows it.
+ */
+export async function loadFailure(
+  id: string,
+  error: unknown,
+  opts: RunOptions,
+): Promise<ReplicationResult> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const result: ReplicationResult = {
+    id,
+    title: "(failed to load)",
+    claim: {
+      statement: "",
+      source: "",
+      paperValue: "",
+      scale: { quick: "", full: "" },
+      deviations: [],
+      tolerances: "",
+    },
+    recorded: null,
+    check: null,
+    claimOk: false,
+    golden: { status: "error", ok: false, detail: "not compared" },
+    error: message,
+    rows: 0,
+    provenance: await provenance({
+      id,
+      profile: opts.profile,
+      seed: opts.seed,
+      backend: await noTfInfo(opts.backend),
+      startedAt: new Date().toISOString(),
+      seconds: 0,
+    }),
+  };
+  await writeFileAtomic(outPaths(opts.outDir, id).verdict, JSON.stringify(result, null, 2) + "\n");
+  return result;
+}

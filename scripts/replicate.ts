@@ -12,7 +12,13 @@ import { BackendError } from "../lib/backend.ts";
 import { formatDuration } from "../lib/progress.ts";
 import { defaultProgressMode } from "../lib/progress.ts";
 import { writeReport } from "../lib/report.ts";
-import { type ReplicationResult, resultOk, runReplication } from "../lib/runner.ts";
+import {
+  loadFailure,
+  type ReplicationResult,
+  resultOk,
+  type RunOptions,
+  runReplication,
+} from "../lib/runner.ts";
 import { discoverIds, loadReplication } from "../replications/index.ts";
 
 /** The summary table printed at the end of a run. */
@@ -56,9 +62,8 @@ async function main(args: string[]): Promise<number> {
   const results: ReplicationResult[] = [];
   const t0 = performance.now();
   for (const [k, id] of ids.entries()) {
-    const rep = await loadReplication(id);
     console.error(`[${k + 1}/${ids.length}] ${id} (profile ${opts.profile}, seed ${opts.seed})`);
-    const r = await runReplication(rep, {
+    const runOpts: RunOptions = {
       profile: opts.profile,
       seed: opts.seed,
       backend: opts.backend,
@@ -66,7 +71,13 @@ async function main(args: string[]): Promise<number> {
       goldenDir: opts.goldenDir,
       update: opts.update,
       progress: mode,
-    });
+    };
+    let r: ReplicationResult;
+    try {
+      r = await runReplication(await loadReplication(id), runOpts);
+    } catch (e) {
+      r = await loadFailure(id, e, runOpts);
+    }
     results.push(r);
     const verdict = r.error ? `ERROR ${r.error}` : r.check!.verdict;
     console.error(`[${k + 1}/${ids.length}] ${id}: ${verdict}; golden ${r.golden.status}`);

@@ -11,6 +11,7 @@
 
 import {
   type CheckItem,
+  groupBy,
   num,
   type Profile,
   type Replication,
@@ -114,10 +115,8 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
  */
 function check(rows: Row[]): ReturnType<typeof verdictOf> {
   const items: CheckItem[] = [];
-  const names = [...new Set(rows.map((r) => String(r.group)))];
   const summary: string[] = [];
-  for (const name of names) {
-    const gr = rows.filter((r) => r.group === name);
+  for (const [name, gr] of groupBy(rows, "group")) {
     const M = num(gr[0], "M");
     const family = String(gr[0].family);
     const minConc = Math.min(...gr.map((r) => num(r, "concentration")));

@@ -11,6 +11,7 @@
 
 import {
   type CheckItem,
+  groupBy,
   num,
   type Profile,
   type Replication,
@@ -222,10 +223,9 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
  */
 function check(rows: Row[]): ReturnType<typeof verdictOf> {
   const items: CheckItem[] = [];
-  const moduli = [...new Set(rows.map((r) => num(r, "M")))];
   const summary: string[] = [];
-  for (const M of moduli) {
-    const mr = rows.filter((r) => num(r, "M") === M);
+  for (const [modulus, mr] of groupBy(rows, "M")) {
+    const M = Number(modulus);
     const cf = mr.filter((r) => r.node_set === "complex_fourier");
     const full = cf.find((r) => num(r, "irreps_missing") === 0)!;
     items.push({

@@ -12,6 +12,7 @@
 import {
   type CheckItem,
   fitLine,
+  groupBy,
   integrateRk4,
   num,
   type Profile,
@@ -152,12 +153,11 @@ async function run(
  */
 function check(rows: Row[]): ReturnType<typeof verdictOf> {
   const items: CheckItem[] = [];
-  const panels = [...new Set(rows.map((r) => String(r.panel)))];
   const summary: string[] = [];
-  for (const panel of panels) {
-    const pr = rows.filter((r) => r.panel === panel);
-    const etas = [...new Set(pr.map((r) => num(r, "eta_z")))].sort((a, b) => a - b);
-    const curves = etas.map((e) => pr.filter((r) => num(r, "eta_z") === e));
+  for (const [panel, pr] of groupBy(rows, "panel")) {
+    const byEta = [...groupBy(pr, "eta_z")].sort((a, b) => Number(a[0]) - Number(b[0]));
+    const etas = byEta.map(([e]) => Number(e));
+    const curves = byEta.map(([, c]) => c);
     let maxOdeErr = 0;
     const slopes: number[] = [];
     const r2s: number[] = [];
