@@ -9,7 +9,7 @@
 
 import { writeFileAtomic } from "./fs.ts";
 import type { ReplicationResult } from "./runner.ts";
-import { resultOk } from "./runner.ts";
+import { resultOk, verdictLabel } from "./runner.ts";
 
 function esc(s: string): string {
   return s.replace(
@@ -53,17 +53,12 @@ function verdictClass(r: ReplicationResult): string {
   return r.check.verdict === "REPRODUCED" ? "ok" : r.claimOk ? "known" : "bad";
 }
 
-function verdictText(r: ReplicationResult): string {
-  if (r.error || !r.check) return "ERROR";
-  return r.check.verdict + (r.check.verdict !== "REPRODUCED" && r.claimOk ? " (recorded)" : "");
-}
-
 /** Render the report's HTML. */
 export function renderReport(items: { result: ReplicationResult; svg: string | null }[]): string {
   const passed = items.filter((i) => resultOk(i.result)).length;
   const rows = items.map(({ result: r }) =>
     `<tr><td><a href="#${esc(r.id)}">${esc(r.id)}</a></td>` +
-    `<td class="${verdictClass(r)}">${esc(verdictText(r))}</td>` +
+    `<td class="${verdictClass(r)}">${esc(verdictLabel(r))}</td>` +
     `<td class="${r.golden.ok ? "ok" : "bad"}">${esc(r.golden.status)}</td>` +
     `<td>${esc(r.provenance.profile)}</td><td>${esc(r.provenance.backend.backend)}</td>` +
     `<td>${r.provenance.seconds.toFixed(1)} s</td></tr>`
@@ -83,7 +78,7 @@ export function renderReport(items: { result: ReplicationResult; svg: string | n
 <tr><th>Source</th><td>${esc(c.source)}</td></tr>
 <tr><th>Paper value</th><td>${esc(c.paperValue)}</td></tr>
 <tr><th>Our value</th><td>${esc(r.check?.ourValue ?? "—")}</td></tr>
-<tr><th>Verdict</th><td class="${verdictClass(r)}">${esc(verdictText(r))}${
+<tr><th>Verdict</th><td class="${verdictClass(r)}">${esc(verdictLabel(r))}${
       r.recorded ? ` — ${esc(r.recorded.why)}` : ""
     }</td></tr>
 <tr><th>Golden</th><td class="${r.golden.ok ? "ok" : "bad"}">${esc(r.golden.status)}: <pre>${

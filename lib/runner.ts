@@ -68,6 +68,16 @@ export function resultOk(r: ReplicationResult): boolean {
   return r.error === null && r.claimOk && r.golden.ok;
 }
 
+/** The verdict as shown to users: ERROR, the check's verdict, "(recorded)" when accepted as such. */
+export function verdictLabel(r: ReplicationResult): string {
+  if (r.error || !r.check) return "ERROR";
+  return r.check.verdict + (r.check.verdict !== "REPRODUCED" && r.claimOk ? " (recorded)" : "");
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
 /** The output folder of a replication. */
 export function outPaths(outDir: string, id: string) {
   const dir = `${outDir}/${id}`;
@@ -130,7 +140,7 @@ export async function runReplication(
     await writeFileAtomic(paths.spec, JSON.stringify(spec, null, 1) + "\n");
     await writeFileAtomic(paths.svg, await renderSvg(spec));
   } catch (e) {
-    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    error = errorMessage(e);
     if (e instanceof Error && e.stack && opts.progress !== "silent") log(e.stack);
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -167,7 +177,6 @@ export async function loadFailure(
   error: unknown,
   opts: RunOptions,
 ): Promise<ReplicationResult> {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const result: ReplicationResult = {
     id,
     title: "(failed to load)",
@@ -183,7 +192,7 @@ export async function loadFailure(
     check: null,
     claimOk: false,
     golden: { status: "error", ok: false, detail: "not compared" },
-    error: message,
+    error: errorMessage(error),
     rows: 0,
     provenance: await provenance({
       id,

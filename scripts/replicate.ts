@@ -9,8 +9,7 @@
 
 import { CliError, parseCli, selectIds, shardIds, USAGE } from "../lib/cli.ts";
 import { BackendError } from "../lib/backend.ts";
-import { formatDuration } from "../lib/progress.ts";
-import { defaultProgressMode } from "../lib/progress.ts";
+import { defaultProgressMode, formatDuration } from "../lib/progress.ts";
 import { writeReport } from "../lib/report.ts";
 import {
   loadFailure,
@@ -18,6 +17,7 @@ import {
   resultOk,
   type RunOptions,
   runReplication,
+  verdictLabel,
 } from "../lib/runner.ts";
 import { discoverIds, loadReplication } from "../replications/index.ts";
 
@@ -25,9 +25,7 @@ import { discoverIds, loadReplication } from "../replications/index.ts";
 export function summaryTable(results: ReplicationResult[]): string {
   const rows = results.map((r) => [
     r.id,
-    r.error
-      ? "ERROR"
-      : `${r.check!.verdict}${r.check!.verdict !== "REPRODUCED" && r.claimOk ? " (recorded)" : ""}`,
+    verdictLabel(r),
     r.golden.status,
     formatDuration(r.provenance.seconds),
     resultOk(r) ? "ok" : "FAIL",
@@ -61,17 +59,17 @@ async function main(args: string[]): Promise<number> {
   const mode = defaultProgressMode();
   const results: ReplicationResult[] = [];
   const t0 = performance.now();
+  const runOpts: RunOptions = {
+    profile: opts.profile,
+    seed: opts.seed,
+    backend: opts.backend,
+    outDir: opts.outDir,
+    goldenDir: opts.goldenDir,
+    update: opts.update,
+    progress: mode,
+  };
   for (const [k, id] of ids.entries()) {
     console.error(`[${k + 1}/${ids.length}] ${id} (profile ${opts.profile}, seed ${opts.seed})`);
-    const runOpts: RunOptions = {
-      profile: opts.profile,
-      seed: opts.seed,
-      backend: opts.backend,
-      outDir: opts.outDir,
-      goldenDir: opts.goldenDir,
-      update: opts.update,
-      progress: mode,
-    };
     let r: ReplicationResult;
     try {
       r = await runReplication(await loadReplication(id), runOpts);
