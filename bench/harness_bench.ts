@@ -1,13 +1,13 @@
 /**
  * Hot paths of the harness and the Scan & Snap numerics: `deno task bench`.
  */
-import { formatCsv, parseCsv } from "../lib/csv.ts";
-import { diffTables, parseToleranceSpec } from "../lib/golden.ts";
-import { loadTf } from "../lib/backend.ts";
-import { trainBatched } from "../lib/scansnap.ts";
-import type { Row } from "../lib/replication.ts";
+import { formatCsv, parseCsv } from "../lib/harness/csv.ts";
+import { diffTables, parseToleranceSpec } from "../lib/harness/golden.ts";
+import { loadTf } from "../lib/tf.ts";
+import { trainBatched } from "../lib/science/scansnap/model.ts";
+import type { Row } from "../lib/harness/contract.ts";
 import bn from "../replications/scan-snap/bn-phase-transition/replication.ts";
-import { createProgress } from "../lib/progress.ts";
+import { createProgress } from "../lib/harness/progress.ts";
 
 const rows: Row[] = Array.from({ length: 20000 }, (_, i) => ({
   seed: i % 10,

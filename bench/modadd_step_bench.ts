@@ -8,8 +8,8 @@
  * @module
  */
 
-import { loadTf } from "../lib/backend.ts";
-import { trainModAdd } from "../lib/modadd.ts";
+import { loadTf } from "../lib/tf.ts";
+import { trainModAdd } from "../lib/science/modadd/train.ts";
 
 const backend = (Deno.env.get("MODADD_BACKEND") ?? "wasm") as "cpu" | "wasm" | "webgpu";
 const { tf } = await loadTf(backend);

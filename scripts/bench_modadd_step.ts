@@ -8,8 +8,8 @@
  * @module
  */
 
-import { loadTf } from "../lib/backend.ts";
-import { trainModAdd } from "../lib/modadd.ts";
+import { loadTf } from "../lib/tf.ts";
+import { trainModAdd } from "../lib/science/modadd/train.ts";
 
 function arg(name: string, fallback: string): string {
   const i = Deno.args.indexOf(`--${name}`);

@@ -9,9 +9,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { selectIds } from "../lib/cli.ts";
-import { formatDuration } from "../lib/progress.ts";
-import { discoverIds } from "../replications/index.ts";
+import { selectIds } from "../lib/harness/cli.ts";
+import { formatDuration } from "../lib/harness/progress.ts";
+import { discoverIds } from "../lib/harness/registry.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { CliError, parseCli, selectIds, shardIds, USAGE } from "../lib/cli.ts";
-import { BackendError } from "../lib/backend.ts";
-import { defaultProgressMode, formatDuration } from "../lib/progress.ts";
-import { writeReport } from "../lib/report.ts";
+import { CliError, parseCli, selectIds, shardIds, USAGE } from "../lib/harness/cli.ts";
+import { BackendError } from "../lib/tf.ts";
+import { defaultProgressMode, formatDuration } from "../lib/harness/progress.ts";
+import { writeReport } from "../lib/harness/report.ts";
 import {
   loadFailure,
   type ReplicationResult,
@@ -18,8 +18,8 @@ import {
   type RunOptions,
   runReplication,
   verdictLabel,
-} from "../lib/runner.ts";
-import { discoverIds, loadReplication } from "../replications/index.ts";
+} from "../lib/harness/runner.ts";
+import { discoverIds, loadReplication } from "../lib/harness/registry.ts";
 
 /** The summary table printed at the end of a run. */
 export function summaryTable(results: ReplicationResult[]): string {

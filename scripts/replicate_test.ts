@@ -5,11 +5,11 @@
  * backend against wasm on a small training run.
  */
 import assert from "node:assert/strict";
-import { discoverIds } from "../replications/index.ts";
-import type { ReplicationResult } from "../lib/runner.ts";
+import { discoverIds } from "../lib/harness/registry.ts";
+import type { ReplicationResult } from "../lib/harness/runner.ts";
 import type { WebGpuCheckOutput } from "./webgpu_check.ts";
-import { parseToleranceSpec } from "../lib/golden.ts";
-import { cellsClose } from "../lib/golden.ts";
+import { parseToleranceSpec } from "../lib/harness/golden.ts";
+import { cellsClose } from "../lib/harness/golden.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 

@@ -10,8 +10,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { type BackendRequest, loadTf } from "../lib/backend.ts";
-import { trainBatched } from "../lib/scansnap.ts";
+import { type BackendRequest, loadTf } from "../lib/tf.ts";
+import { trainBatched } from "../lib/science/scansnap/model.ts";
 import { DATA, TRAIN } from "../replications/scan-snap/token-composition/replication.ts";
 
 /** What the check prints. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { polar } from "../../../lib/complex.ts";
+import { polar } from "../../../lib/science/math/complex.ts";
 import {
   frequencyBlock,
   product,
@@ -7,7 +7,7 @@ import {
   sum,
   yK,
   zSyn,
-} from "../../../lib/modadd_algebra.ts";
+} from "../../../lib/science/modadd/algebra.ts";
 import { cases, check, measure } from "./replication.ts";
 
 const ONE = { re: 1, im: 0 };

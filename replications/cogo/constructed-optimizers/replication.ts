@@ -23,7 +23,7 @@ import {
   type Row,
   verdictOf,
 } from "../../../mod.ts";
-import { abs, type Complex, format, polar } from "../../../lib/complex.ts";
+import { abs, type Complex, format, polar } from "../../../lib/science/math/complex.ts";
 import {
   type Element,
   evaluateFullData,
@@ -36,7 +36,7 @@ import {
   zF4Only,
   zF6,
   zM,
-} from "../../../lib/modadd_algebra.ts";
+} from "../../../lib/science/modadd/algebra.ts";
 
 // ---------------------------------------------------------------- configuration
 /** Moduli per profile: the paper's d ∈ {23, 71, 127}, plus the small d = 7. */

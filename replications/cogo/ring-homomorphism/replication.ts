@@ -34,7 +34,7 @@ import {
   sum,
   toNetwork,
   unit,
-} from "../../../lib/modadd_algebra.ts";
+} from "../../../lib/science/modadd/algebra.ts";
 
 // ---------------------------------------------------------------- configuration
 /** Odd moduli, random trials per modulus, and the node-count range of each random factor. */

@@ -14,13 +14,13 @@
  * @module
  */
 
-import { trainModAddParallel } from "../../../lib/modadd.ts";
+import { trainModAddParallel } from "../../../lib/science/modadd/train.ts";
 import {
   fourierWeights,
   type SolutionRow,
   solutionRow,
   solutionStats,
-} from "../../../lib/modadd_analysis.ts";
+} from "../../../lib/science/modadd/analysis.ts";
 import {
   type CheckItem,
   num,

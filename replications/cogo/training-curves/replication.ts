@@ -12,8 +12,12 @@
  * @module
  */
 
-import { trainModAdd } from "../../../lib/modadd.ts";
-import { fourierWeights, histogramOrders, rDynamics } from "../../../lib/modadd_analysis.ts";
+import { trainModAdd } from "../../../lib/science/modadd/train.ts";
+import {
+  fourierWeights,
+  histogramOrders,
+  rDynamics,
+} from "../../../lib/science/modadd/analysis.ts";
 import {
   type CheckItem,
   num,

@@ -12,8 +12,8 @@
  * @module
  */
 
-import { trainModAddParallel } from "../../../lib/modadd.ts";
-import { fourierWeights, histogramOrders } from "../../../lib/modadd_analysis.ts";
+import { trainModAddParallel } from "../../../lib/science/modadd/train.ts";
+import { fourierWeights, histogramOrders } from "../../../lib/science/modadd/analysis.ts";
 import {
   type CheckItem,
   num,

@@ -20,7 +20,7 @@ import {
   type Row,
   verdictOf,
 } from "../../../mod.ts";
-import { cyclicGroup } from "../../../lib/groups.ts";
+import { cyclicGroup } from "../../../lib/science/math/groups.ts";
 import {
   backpropGradientClosed,
   backpropGradientDirect,
@@ -33,7 +33,7 @@ import {
   matmul,
   samplePairs,
   transpose,
-} from "../../../lib/li2.ts";
+} from "../../../lib/science/li2/energy.ts";
 
 // ---------------------------------------------------------------- configuration
 /** Modular addition task: modulus and number of training pairs. */

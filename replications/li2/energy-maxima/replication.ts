@@ -24,8 +24,15 @@ import {
   dihedralGroup,
   type FiniteGroup,
   isotypicProjectors,
-} from "../../../lib/groups.ts";
-import { allPairs, ascend, Energy, normalise, randomUnit, spectrum } from "../../../lib/li2.ts";
+} from "../../../lib/science/math/groups.ts";
+import {
+  allPairs,
+  ascend,
+  Energy,
+  normalise,
+  randomUnit,
+  spectrum,
+} from "../../../lib/science/li2/energy.ts";
 
 // ---------------------------------------------------------------- configuration
 interface Config {

@@ -19,9 +19,9 @@ import {
   type Row,
   verdictOf,
 } from "../../../mod.ts";
-import { cyclicGroup } from "../../../lib/groups.ts";
-import { allPairs, Energy, pairsFromIds } from "../../../lib/li2.ts";
-import { type ModAddWeights, trainModAddParallel } from "../../../lib/modadd.ts";
+import { cyclicGroup } from "../../../lib/science/math/groups.ts";
+import { allPairs, Energy, pairsFromIds } from "../../../lib/science/li2/energy.ts";
+import { type ModAddWeights, trainModAddParallel } from "../../../lib/science/modadd/train.ts";
 
 // ---------------------------------------------------------------- configuration
 /** The authors' critical-ratio constant: n_train = 2.7482·M ln M. */

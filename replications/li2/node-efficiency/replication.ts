@@ -19,7 +19,7 @@ import {
   type Row,
   verdictOf,
 } from "../../../mod.ts";
-import { cyclicGroup } from "../../../lib/groups.ts";
+import { cyclicGroup } from "../../../lib/science/math/groups.ts";
 import {
   allPairs,
   centreColumns,
@@ -28,7 +28,7 @@ import {
   leastSquaresResidual,
   type PairData,
   squareFeatures,
-} from "../../../lib/li2.ts";
+} from "../../../lib/science/li2/energy.ts";
 
 // ---------------------------------------------------------------- configuration
 const CONFIG: Record<Profile, { moduli: number[] }> = {

@@ -23,9 +23,15 @@ import {
   type Row,
   verdictOf,
 } from "../../../mod.ts";
-import { cyclicGroup, isotypicProjectors } from "../../../lib/groups.ts";
-import { ascend, Energy, normalise, samplePairs, spectrum } from "../../../lib/li2.ts";
-import { trainModAdd } from "../../../lib/modadd.ts";
+import { cyclicGroup, isotypicProjectors } from "../../../lib/science/math/groups.ts";
+import {
+  ascend,
+  Energy,
+  normalise,
+  samplePairs,
+  spectrum,
+} from "../../../lib/science/li2/energy.ts";
+import { trainModAdd } from "../../../lib/science/modadd/train.ts";
 
 // ---------------------------------------------------------------- configuration
 /** The authors' critical-ratio constant: n_train = 2.7482·M ln M (code, Sept 2025). */

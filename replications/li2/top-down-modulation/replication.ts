@@ -24,7 +24,7 @@ import {
   dihedralGroup,
   type FiniteGroup,
   isotypicProjectors,
-} from "../../../lib/groups.ts";
+} from "../../../lib/science/math/groups.ts";
 import {
   allPairs,
   ascend,
@@ -37,7 +37,7 @@ import {
   randomUnit,
   spectrum,
   squareFeatures,
-} from "../../../lib/li2.ts";
+} from "../../../lib/science/li2/energy.ts";
 
 // ---------------------------------------------------------------- configuration
 interface Config {

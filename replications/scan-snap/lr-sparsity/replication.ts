@@ -6,7 +6,7 @@
  * @module
  */
 
-import { distinctEntropy, trainBatched } from "../../../lib/scansnap.ts";
+import { distinctEntropy, trainBatched } from "../../../lib/science/scansnap/model.ts";
 import {
   type CheckItem,
   mean,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { attentionMass, NUM_COMMON, trainBatched } from "../../../lib/scansnap.ts";
+import { attentionMass, NUM_COMMON, trainBatched } from "../../../lib/science/scansnap/model.ts";
 import {
   type CheckItem,
   mean,

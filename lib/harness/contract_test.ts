@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CheckItem, groupBy, num, verdictAccepted, verdictOf } from "./replication.ts";
+import { type CheckItem, groupBy, num, verdictAccepted, verdictOf } from "./contract.ts";
 
 const item = (pass: boolean): CheckItem => ({ name: "x", pass, measured: "", expected: "" });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CsvError, formatCell, formatCsv, parseCell, parseCsv } from "./csv.ts";
-import type { Row } from "./replication.ts";
+import type { Row } from "./contract.ts";
 
 Deno.test("csv: numbers round-trip exactly, strings with commas/quotes/newlines survive", () => {
   const rows: Row[] = [

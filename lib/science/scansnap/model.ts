@@ -18,9 +18,9 @@
  * @module
  */
 
-import type { TfModule } from "./backend.ts";
-import type { Progress } from "./progress.ts";
-import { Categorical, Rng } from "./rng.ts";
+import type { TfModule } from "../../tf.ts";
+import type { Progress } from "../../harness/progress.ts";
+import { Categorical, Rng } from "../math/rng.ts";
 import type * as tfjs from "@tensorflow/tfjs";
 
 /** Sizes of the synthetic sequence-class data. */

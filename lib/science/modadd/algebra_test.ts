@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { abs, type Complex, polar } from "./complex.ts";
-import { Rng } from "./rng.ts";
+import { abs, type Complex, polar } from "../math/complex.ts";
+import { Rng } from "../math/rng.ts";
 import {
   centredSquaredError,
   coef,
@@ -27,7 +27,7 @@ import {
   zM,
   zNu,
   zSyn,
-} from "./modadd_algebra.ts";
+} from "./algebra.ts";
 
 const randomElement = (rng: Rng, d: number, q: number) =>
   randomElementLib(rng, d, q, { sigma: 1 / 2 });

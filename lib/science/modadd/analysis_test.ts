@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { add, complex, mul, polar } from "./complex.ts";
-import { toNetwork, zF46, zF6 } from "./modadd_algebra.ts";
-import type { ModAddWeights } from "./modadd.ts";
+import { add, complex, mul, polar } from "../math/complex.ts";
+import { toNetwork, zF46, zF6 } from "./algebra.ts";
+import type { ModAddWeights } from "./train.ts";
 import {
   classifyFactor,
   factorizeFrequency,
@@ -12,8 +12,8 @@ import {
   solutionStats,
   tableOrders,
   type Triple,
-} from "./modadd_analysis.ts";
-import { Rng } from "./rng.ts";
+} from "./analysis.ts";
+import { Rng } from "../math/rng.ts";
 
 function weightsOf(net: ReturnType<typeof toNetwork>["net"]): ModAddWeights {
   const { d, q } = net;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type BackendInfo, type BackendRequest, loadTf, noTfInfo } from "./backend.ts";
+import { type BackendInfo, type BackendRequest, loadTf, noTfInfo } from "../tf.ts";
 import { fillTemplate, loadTemplate, renderSvg } from "./chart.ts";
 import { formatCsv, parseCsv } from "./csv.ts";
 import { writeFileAtomic } from "./fs.ts";
@@ -19,7 +19,7 @@ import {
   type RecordedVerdict,
   type Replication,
   verdictAccepted,
-} from "./replication.ts";
+} from "./contract.ts";
 
 /** Options shared by every replication of one invocation. */
 export interface RunOptions {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadFailure, resultOk, runReplication } from "./runner.ts";
-import type { Replication } from "./replication.ts";
+import type { Replication } from "./contract.ts";
 
 const opts = (outDir: string, goldenDir: string) => ({
   profile: "quick" as const,

@@ -17,9 +17,9 @@
  */
 
 import { EigenvalueDecomposition, Matrix, solve } from "ml-matrix";
-import type { FiniteGroup } from "./groups.ts";
-import { isotypicProjectors } from "./groups.ts";
-import type { Rng } from "./rng.ts";
+import type { FiniteGroup } from "../math/groups.ts";
+import { isotypicProjectors } from "../math/groups.ts";
+import type { Rng } from "../math/rng.ts";
 
 // ---------------------------------------------------------------- data
 

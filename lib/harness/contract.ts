@@ -11,7 +11,7 @@
  */
 
 import type { Progress } from "./progress.ts";
-import type { TfModule } from "./backend.ts";
+import type { TfModule } from "../tf.ts";
 
 /** Run size: `quick` is CI-sized (the default), `full` uses the paper's settings. */
 export type Profile = "quick" | "full";

@@ -11,7 +11,7 @@
 
 import { formatCsv, parseCsv, readCsv, type Table } from "./csv.ts";
 import { exists, writeFileAtomic } from "./fs.ts";
-import type { Cell, Profile, Row } from "./replication.ts";
+import type { Cell, Profile, Row } from "./contract.ts";
 
 /** Absolute and relative tolerance: |obtained − expected| ≤ atol + rtol·|expected|. */
 export interface Tolerance {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadTf } from "./backend.ts";
+import { loadTf } from "../../tf.ts";
 import {
   initRun,
   lossModAdd,
@@ -9,7 +9,7 @@ import {
   splitSizes,
   trainModAdd,
   trainModAddParallel,
-} from "./modadd.ts";
+} from "./train.ts";
 
 const { tf } = await loadTf("wasm");
 

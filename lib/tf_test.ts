@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backendOrder, isSoftwareDescription, loadTf, probeGpu } from "./backend.ts";
+import { backendOrder, isSoftwareDescription, loadTf, probeGpu } from "./tf.ts";
 
 const hw = { available: true, description: "NVIDIA H100", software: false };
 const sw = { available: true, description: "llvmpipe (LLVM 15.0.6, 256 bits)", software: true };

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Replication } from "../lib/replication.ts";
+import type { Replication } from "./contract.ts";
 
-const ROOT = new URL("./", import.meta.url);
+const ROOT = new URL("../../replications/", import.meta.url);
 
 /** Ids of every replication folder (`<paper>/<claim>` holding a replication.ts), sorted. */
 export function discoverIds(): string[] {

@@ -8,7 +8,7 @@
  */
 
 import { csvFormatRows, csvParseRows } from "d3-dsv";
-import type { Cell, Row } from "./replication.ts";
+import type { Cell, Row } from "./contract.ts";
 import { writeFileAtomic } from "./fs.ts";
 
 /** A parsed table: its column names in file order and its rows. */

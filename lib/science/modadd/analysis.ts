@@ -30,10 +30,10 @@ import {
   polar,
   scale,
   sub,
-} from "./complex.ts";
-import { type ComplexMatrix, inputFourier, outputFourier } from "./fourier.ts";
-import type { ModAddWeights } from "./modadd.ts";
-import { argminPermutation } from "./permutation.ts";
+} from "../math/complex.ts";
+import { type ComplexMatrix, inputFourier, outputFourier } from "../math/fourier.ts";
+import type { ModAddWeights } from "./train.ts";
+import { argminPermutation } from "../math/permutation.ts";
 
 /** The Fourier coefficients of one network, each d × q, indexed `[k][j]`. */
 export interface FourierWeights {

@@ -10,7 +10,7 @@
 
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import type { Row } from "./replication.ts";
+import type { Row } from "./contract.ts";
 
 /** A Vega-Lite spec, as parsed JSON. */
 export type VegaLiteSpec = Record<string, unknown>;

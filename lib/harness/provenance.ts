@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { BackendInfo } from "./backend.ts";
-import type { Profile } from "./replication.ts";
+import type { BackendInfo } from "../tf.ts";
+import type { Profile } from "./contract.ts";
 
 /** Everything needed to say where a result came from. */
 export interface Provenance {

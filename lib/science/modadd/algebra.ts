@@ -26,7 +26,7 @@
  * r_kkk = 1 for every k ≠ 0 (plus the other conditions) is a zero-loss global optimum.
  *
  * ```ts
- * import { evaluateFullData, toNetwork, zF6 } from "./modadd_algebra.ts";
+ * import { evaluateFullData, toNetwork, zF6 } from "./algebra.ts";
  * const { net } = toNetwork(zF6(23, polar(1, 0.4)));
  * evaluateFullData(net); // { loss: ~1e-30, accuracy: 1 }
  * ```
@@ -34,9 +34,9 @@
  * @module
  */
 
-import { type Complex, conj, div, mul, neg, polar, powInt } from "./complex.ts";
-import { inputFourier, outputFourier, rootTable } from "./fourier.ts";
-import type { Rng } from "./rng.ts";
+import { type Complex, conj, div, mul, neg, polar, powInt } from "../math/complex.ts";
+import { inputFourier, outputFourier, rootTable } from "../math/fourier.ts";
+import type { Rng } from "../math/rng.ts";
 
 // ------------------------------------------------------------------------------------------
 // Weight space

@@ -8,7 +8,7 @@ import {
   parseToleranceSpec,
   ToleranceSpecError,
 } from "./golden.ts";
-import type { Row } from "./replication.ts";
+import type { Row } from "./contract.ts";
 
 const spec = parseToleranceSpec(
   JSON.stringify({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cyclicGroup } from "./groups.ts";
+import { cyclicGroup } from "../math/groups.ts";
 import {
   allPairs,
   ascend,
@@ -14,8 +14,8 @@ import {
   leastSquaresResidual,
   randomUnit,
   samplePairs,
-} from "./li2.ts";
-import { Rng } from "./rng.ts";
+} from "./energy.ts";
+import { Rng } from "../math/rng.ts";
 
 Deno.test("energy of a Fourier feature is M/16 and of the Nyquist feature M/8 (unit-norm rows)", () => {
   for (const M of [9, 10]) {

@@ -5,9 +5,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { BACKEND_REQUESTS, type BackendRequest } from "./backend.ts";
+import { BACKEND_REQUESTS, type BackendRequest } from "../tf.ts";
 import type { UpdateMode } from "./golden.ts";
-import { type Profile, PROFILES } from "./replication.ts";
+import { type Profile, PROFILES } from "./contract.ts";
 
 /** A usage error: the message is meant for the user as-is. */
 export class CliError extends Error {

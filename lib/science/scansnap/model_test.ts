@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadTf } from "./backend.ts";
+import { loadTf } from "../../tf.ts";
 import {
   attentionMass,
   distinctEntropy,
@@ -7,8 +7,8 @@ import {
   SequenceSampler,
   trainBatched,
   vocabulary,
-} from "./scansnap.ts";
-import { Rng } from "./rng.ts";
+} from "./model.ts";
+import { Rng } from "../math/rng.ts";
 
 Deno.test("vocabulary: Fig. 4 layout has M = 34 and P(l|n) as in the paper", () => {
   const v = vocabulary({ numLast: 2, nextPerLast: 1, contextLength: 127 });

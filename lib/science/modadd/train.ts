@@ -40,8 +40,8 @@
  * @module
  */
 
-import type { TfModule } from "./backend.ts";
-import { Rng } from "./rng.ts";
+import type { TfModule } from "../../tf.ts";
+import { Rng } from "../math/rng.ts";
 
 type Tensor = ReturnType<TfModule["tensor"]>;
 
@@ -511,7 +511,7 @@ export async function trainModAddParallel(
   const results = await Promise.all(
     shares.map((share, w) =>
       new Promise<Extract<Msg, { type: "done" }>["result"]>((resolve, reject) => {
-        const worker = new Worker(new URL("./modadd_worker.ts", import.meta.url), {
+        const worker = new Worker(new URL("./train_worker.ts", import.meta.url), {
           type: "module",
         });
         worker.onmessage = (e: MessageEvent<Msg>) => {

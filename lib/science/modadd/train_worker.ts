@@ -6,8 +6,8 @@
  * @module
  */
 
-import { type BackendRequest, loadTf } from "./backend.ts";
-import { type ModAddConfig, trainModAdd } from "./modadd.ts";
+import { type BackendRequest, loadTf } from "../../tf.ts";
+import { type ModAddConfig, trainModAdd } from "./train.ts";
 
 /** Message from the parent: the backend and a config without callbacks. */
 export interface WorkerRequest {
