@@ -1,36 +1,76 @@
 /**
- * The public API a replication author imports: the contract, seeded randomness, tidy CSV,
- * numerics (ODE integration, statistics) and the harness pieces for scripts and tests.
+ * What a replication author imports: the contract ({@link defineReplication}), the check
+ * helpers, seeded randomness and the tfjs types. Model families and numerics are imported
+ * from `lib/science/<family>/` directly; the harness (runner, cache, golden, report, cli)
+ * is not part of this API.
  *
+ * @example
  * ```ts
- * import { type Replication, verdictOf, Rng } from "../../mod.ts";
+ * import { atMost, defineReplication, Rng, verdictOf } from "./mod.ts";
+ *
+ * export default defineReplication({
+ *   title: "The sample mean of U(0, 1) is near 1/2",
+ *   claim: {
+ *     statement: "E[U] = 1/2 for U ~ U(0, 1)",
+ *     source: "any probability text",
+ *     paperValue: "0.5",
+ *     scale: { quick: "10⁴ draws per seed", full: "10⁶ draws per seed" },
+ *     deviations: [],
+ *   },
+ *   grid: ({ profile, seed }) =>
+ *     [1, 2, 3].map((i) => ({ seed: seed + i, n: profile === "quick" ? 1e4 : 1e6 })),
+ *   cell: ({ seed, n }) => {
+ *     const rng = new Rng(seed);
+ *     let s = 0;
+ *     for (let i = 0; i < n; i++) s += rng.uniform();
+ *     return [{ seed, mean: s / n }];
+ *   },
+ *   check: (rows) => {
+ *     const worst = Math.max(...rows.map((r) => Math.abs(Number(r.mean) - 0.5)));
+ *     return verdictOf([atMost("largest |mean − 1/2| over seeds", worst, 0.02)], `${worst}`);
+ *   },
+ *   tolerances: { keys: ["seed"], default: { atol: 0, why: "Rng is exact; Float64 sum" } },
+ * });
  * ```
  *
  * @module
  */
 
-export * from "./lib/harness/contract.ts";
-export { Categorical, Rng } from "./lib/science/math/rng.ts";
-export { formatCsv, parseCsv, readCsv, type Table, writeCsv } from "./lib/harness/csv.ts";
-export type { Progress } from "./lib/harness/progress.ts";
-export type { BackendInfo, BackendRequest, TfModule } from "./lib/tf.ts";
-export { loadTf } from "./lib/tf.ts";
 export {
-  compareWithGolden,
-  diffTables,
-  formatDiff,
-  parseToleranceSpec,
-} from "./lib/harness/golden.ts";
-export { type ReplicationResult, resultOk, runReplication } from "./lib/harness/runner.ts";
-export * from "./lib/science/math/ode.ts";
-export * from "./lib/science/math/stats.ts";
-
-// Model families and their numerics, namespaced (one implementation each, in lib/).
-export * as complex from "./lib/science/math/complex.ts";
-export * as fourier from "./lib/science/math/fourier.ts";
-export * as groups from "./lib/science/math/groups.ts";
-export * as li2 from "./lib/science/li2/energy.ts";
-export * as modadd from "./lib/science/modadd/train.ts";
-export * as modaddAlgebra from "./lib/science/modadd/algebra.ts";
-export * as modaddAnalysis from "./lib/science/modadd/analysis.ts";
-export * as scansnap from "./lib/science/scansnap/model.ts";
+  type CellContext,
+  type CheckItem,
+  type CheckResult,
+  type Claim,
+  defineReplication,
+  type GridContext,
+  type Json,
+  type Params,
+  type Profile,
+  PROFILES,
+  type RecordedVerdict,
+  type ReplicationSpec,
+  type Row,
+  type ToleranceRule,
+  type Tolerances,
+  type Value,
+  type Verdict,
+  verdictOf,
+} from "./lib/harness/contract.ts";
+export {
+  above,
+  atLeast,
+  atMost,
+  below,
+  between,
+  fmt,
+  type FormatOptions,
+  groupBy,
+  holds,
+  num,
+  ordered,
+  type OrderedOptions,
+  where,
+  within,
+} from "./lib/harness/check.ts";
+export { Categorical, Rng } from "./lib/science/math/rng.ts";
+export type { Tensor, TfModule } from "./lib/tf.ts";

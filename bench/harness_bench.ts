@@ -2,12 +2,12 @@
  * Hot paths of the harness and the Scan & Snap numerics: `deno task bench`.
  */
 import { formatCsv, parseCsv } from "../lib/harness/csv.ts";
-import { diffTables, parseToleranceSpec } from "../lib/harness/golden.ts";
+import { diffTables, resolveTolerances } from "../lib/harness/golden.ts";
 import { loadTf } from "../lib/tf.ts";
 import { trainBatched } from "../lib/science/scansnap/model.ts";
 import type { Row } from "../lib/harness/contract.ts";
 import bn from "../replications/scan-snap/bn-phase-transition/replication.ts";
-import { createProgress } from "../lib/harness/progress.ts";
+import type { GridContext } from "../lib/harness/contract.ts";
 
 const rows: Row[] = Array.from({ length: 20000 }, (_, i) => ({
   seed: i % 10,
@@ -17,7 +17,10 @@ const rows: Row[] = Array.from({ length: 20000 }, (_, i) => ({
 }));
 const csv = formatCsv(rows);
 const table = parseCsv(csv);
-const spec = parseToleranceSpec('{"keys": ["seed", "step", "measure"], "default": {"atol": 1e-9}}');
+const spec = resolveTolerances({
+  keys: ["seed", "step", "measure"],
+  default: { atol: 1e-9, why: "bench" },
+});
 
 Deno.bench("csv: format 20k rows", { group: "csv" }, () => {
   formatCsv(rows);
@@ -28,14 +31,15 @@ Deno.bench("csv: parse 20k rows", { group: "csv" }, () => {
 Deno.bench("golden: diff 20k rows by key", () => {
   diffTables(table, table, spec);
 });
-Deno.bench("scan-snap/bn-phase-transition: quick run (5 RK4 curves)", async () => {
-  await bn.run({
-    profile: "quick",
-    seed: 0,
-    tf: null,
-    progress: createProgress("", "silent"),
+Deno.bench("scan-snap/bn-phase-transition: every quick cell (5 RK4 curves)", async () => {
+  const g: GridContext = { profile: "quick", seed: 0 };
+  const ctx = {
+    ...g,
+    tf: () => Promise.reject(new Error("no tf")),
+    progress: () => {},
     log: () => {},
-  });
+  };
+  for (const c of bn.grid(g)) await bn.cell(c, ctx);
 });
 
 const { tf, info } = await loadTf("auto");

@@ -185,3 +185,58 @@ function silenceTfBanner(): void {
     if (!restored) setTimeout(() => ((console.log = orig), (restored = true)), 0);
   });
 }
+
+// ---------------------------------------------------------------- subnormal numbers
+/** A tfjs tensor. */
+export type Tensor = ReturnType<TfModule["tensor"]>;
+
+/** The smallest positive normal float32, 2^−126. Nonzero values below it are subnormal. */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * Thresholds below which trainers set weights and optimiser state to exact zeros.
+ *
+ * Why: float32 subnormals (|x| < 2^−126) make tfjs-wasm elementwise ops ~16× slower on
+ * Intel CPUs (WebAssembly has no flush-to-zero mode), and dead hidden units decaying under
+ * weight decay fill weights, gradients and Adam moments with them after a few thousand
+ * steps. Exact zeros are fast. A weight below 1e-15 is 15 orders of magnitude under the
+ * initialisation scale and contributes nothing representable to a float32 output of
+ * order 1; a moment below 1e-30 moves its weight by less than lr·1e-30/ε.
+ */
+export const FLUSH = { weight: 1e-15, moment: 1e-30 } as const;
+
+/**
+ * `x` soft-thresholded at `threshold`: entries of magnitude below it become exactly 0, the
+ * others move towards 0 by `threshold` (x − clip(x, −t, t): two elementwise ops, no data
+ * read, no scalar upload). With the {@link FLUSH} thresholds the move is far below one
+ * float32 ulp of any value that matters (1e-15 next to weights of order 1e-3…1).
+ *
+ * @example
+ * ```ts ignore
+ * const { tf } = await loadTf("wasm");
+ * const y = flushBelow(tf, tf.tensor1d([1e-20, 0.5, -1e-16]), FLUSH.weight);
+ * // y = [0, 0.5, 0]
+ * ```
+ */
+export function flushBelow(tf: TfModule, x: Tensor, threshold: number): Tensor {
+  return tf.tidy(() => tf.sub(x, tf.clipByValue(x, -threshold, threshold)));
+}
+
+/**
+ * Number of float32 subnormal entries (nonzero with |x| < 2^−126) in an array of values
+ * read back from a tensor.
+ *
+ * @example
+ * ```ts
+ * import { countSubnormals } from "./tf.ts";
+ * console.assert(countSubnormals(new Float32Array([1e-39, 0, 1, -1e-40])) === 2);
+ * ```
+ */
+export function countSubnormals(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a !== 0 && a < FLOAT32_MIN_NORMAL) n++;
+  }
+  return n;
+}

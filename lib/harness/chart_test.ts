@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { fillTemplate, renderSvg } from "./chart.ts";
-import { formatDuration, renderBar } from "./progress.ts";
 
 const template = {
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -33,14 +32,4 @@ Deno.test("chart: a filled spec renders to an SVG with marks and text", async ()
   assert.match(svg, /^<svg/);
   assert.match(svg, /<path/);
   assert.match(svg, /<text/);
-});
-
-Deno.test("progress: bar text with counts, percentage and ETA", () => {
-  assert.equal(
-    renderBar("train", 5, 10, 2),
-    "train [############------------] 5/10 50% elapsed 2.0s ETA 2.0s",
-  );
-  assert.match(renderBar("x", 0, 10, 1), /ETA \?$/);
-  assert.equal(formatDuration(125), "2m05s");
-  assert.equal(formatDuration(3725), "1h02m");
 });

@@ -1,5 +1,7 @@
 /**
- * Command-line parsing and replication selection for `deno task replicate`.
+ * Command-line parsing and replication selection for `deno task replicate`. Every argument
+ * is validated here, before anything is computed; a mistake is a {@link CliError} whose
+ * message says what is wrong and what would be right (exit 2).
  *
  * @module
  */
@@ -18,9 +20,14 @@ export class CliError extends Error {
   }
 }
 
+/** The largest accepted `--seed` (exclusive): replications derive per-cell seeds from it. */
+export const SEED_LIMIT = 2 ** 31;
+
 /** Parsed `replicate` options. */
 export interface CliOptions {
-  /** Ids, globs, family names or `all`. */
+  /** `replicate …` runs, `replicate merge DIR…` merges shard outputs. */
+  command: "run" | "merge";
+  /** Ids, globs, paper names or `all` (run); shard output folders (merge). */
   patterns: string[];
   /** `--list`: print the ids and exit. */
   list: boolean;
@@ -32,39 +39,95 @@ export interface CliOptions {
   seed: number;
   /** `--update-golden[=all]`. */
   update: UpdateMode;
-  /** `--shard i/n`, 1-based. */
+  /** `--shard i/n` (1-based) or `--shard slurm` (resolved from the environment). */
   shard: { index: number; count: number } | null;
+  /** `--jobs`: worker count. */
+  jobs: number;
+  /** `--cache DIR`, or null with `--no-cache`. */
+  cacheDir: string | null;
   /** `--out`. */
   outDir: string;
   /** `--golden` (root of goldens). */
   goldenDir: string;
   /** `--report-only`: rebuild out/index.html from the results already in --out. */
   reportOnly: boolean;
+  /** `--check-golden`: run the claim check on the committed golden of --profile. */
+  checkGolden: boolean;
   /** `--help`. */
   help: boolean;
 }
 
 /** The usage text. */
 export const USAGE = `usage: deno task replicate (all | <id>... | <glob>...) [options]
+       deno task replicate merge <shard-out>... --out DIR [options]
 
   <id>                 a replication id, e.g. scan-snap/bn-phase-transition
   <glob>               * matches within one path segment, ** across; a paper name (scan-snap)
                        selects all of its replications
+  merge                union the cells of shard runs (their --out folders), then check,
+                       diff goldens, chart and report as one run; fails naming missing cells
 options:
-  --list               list the replication ids (after selection and sharding) and exit
+  --list               list the replication ids (after selection) and exit
   --profile P          quick (default, CI-sized) | full (the paper's settings)
   --backend B          auto (default) | webgpu | wasm | cpu
-  --seed N             base seed (default 0; goldens are made with seed 0)
-  --update-golden      rewrite goldens that are missing or differ
-  --update-golden=all  rewrite every selected golden
-  --shard i/n          run only the i-th of n deterministic parts (1-based)
+  --seed N             base seed, 0 ≤ N < 2^31 (default 0; goldens are made with seed 0)
+  --jobs N             worker processes (default: the number of cores)
+  --cache DIR          cell cache (default .cache); --no-cache neither reads nor writes it
+  --update-golden      rewrite goldens that are missing or differ (only from accepted runs)
+  --update-golden=all  rewrite every selected golden (only from accepted runs)
+  --shard i/n          compute only the i-th of n cost-balanced shares of the cells (1-based)
+  --shard slurm        i and n from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT
   --out DIR            output folder (default out)
   --golden DIR         golden folder (default golden)
   --report-only        rebuild DIR/index.html from results already there
+  --check-golden       run the claim check on the committed golden of --profile (no training)
   --help               this text`;
 
+/**
+ * `--shard slurm`: the 1-based index and count of this array task, from SLURM's
+ * environment (`SLURM_ARRAY_TASK_ID` counted from `SLURM_ARRAY_TASK_MIN`).
+ *
+ * @example
+ * ```ts
+ * import { slurmShard } from "./cli.ts";
+ * const env = { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "1" };
+ * console.assert(JSON.stringify(slurmShard((k) => env[k as keyof typeof env])) === '{"index":2,"count":4}');
+ * ```
+ */
+export function slurmShard(
+  env: (name: string) => string | undefined,
+): { index: number; count: number } {
+  const id = env("SLURM_ARRAY_TASK_ID");
+  const count = env("SLURM_ARRAY_TASK_COUNT");
+  const min = env("SLURM_ARRAY_TASK_MIN") ?? "1";
+  if (id === undefined || count === undefined) {
+    throw new CliError(
+      "--shard slurm needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (run it inside " +
+        "an sbatch --array job, e.g. via scripts/slurm.ts)",
+    );
+  }
+  const [i, n, m] = [id, count, min].map(Number);
+  const index = i - m + 1;
+  if (![i, n, m].every(Number.isInteger) || index < 1 || index > n) {
+    throw new CliError(
+      `SLURM array task ${id} (min ${min}) of ${count} does not give a shard 1 ≤ i ≤ n`,
+    );
+  }
+  return { index, count: n };
+}
+
+function positiveInt(flag: string, v: string, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+    throw new CliError(`${flag} must be an integer from 1 to ${max}, got "${v}"`);
+  }
+  return Number(v);
+}
+
 /** Parse `replicate`'s arguments; throws {@link CliError} on bad input. */
-export function parseCli(args: string[]): CliOptions {
+export function parseCli(
+  args: string[],
+  env: (name: string) => string | undefined = (k) => Deno.env.get(k),
+): CliOptions {
   // `--update-golden` takes an optional value; normalise it before parseArgs sees it.
   let update: UpdateMode = "none";
   const rest: string[] = [];
@@ -88,10 +151,14 @@ export function parseCli(args: string[]): CliOptions {
         profile: { type: "string", default: "quick" },
         backend: { type: "string", default: "auto" },
         seed: { type: "string", default: "0" },
+        jobs: { type: "string" },
+        cache: { type: "string" },
+        "no-cache": { type: "boolean", default: false },
         shard: { type: "string" },
-        out: { type: "string", default: "out" },
+        out: { type: "string" },
         golden: { type: "string", default: "golden" },
         "report-only": { type: "boolean", default: false },
+        "check-golden": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -99,6 +166,7 @@ export function parseCli(args: string[]): CliOptions {
     throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
   }
   const v = parsed.values;
+  if (v.help) return { ...defaults(), help: true };
   if (!PROFILES.includes(v.profile as Profile)) {
     throw new CliError(`unknown profile "${v.profile}"; use one of: ${PROFILES.join(", ")}`);
   }
@@ -107,22 +175,49 @@ export function parseCli(args: string[]): CliOptions {
       `unknown backend "${v.backend}"; use one of: ${BACKEND_REQUESTS.join(", ")}`,
     );
   }
-  if (!/^-?\d+$/.test(v.seed!)) throw new CliError(`--seed must be an integer, got "${v.seed}"`);
+  if (!/^\d+$/.test(v.seed!) || !(Number(v.seed) < SEED_LIMIT)) {
+    throw new CliError(`--seed must be an integer from 0 to ${SEED_LIMIT - 1}, got "${v.seed}"`);
+  }
   let shard: CliOptions["shard"] = null;
-  if (v.shard !== undefined) {
+  if (v.shard === "slurm") shard = slurmShard(env);
+  else if (v.shard !== undefined) {
     const m = v.shard.match(/^(\d+)\/(\d+)$/);
     const index = m ? Number(m[1]) : NaN;
     const count = m ? Number(m[2]) : NaN;
     if (!m || count < 1 || index < 1 || index > count) {
-      throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got "${v.shard}"`);
+      throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, or slurm; got "${v.shard}"`);
     }
     shard = { index, count };
   }
-  const patterns = parsed.positionals;
-  if (patterns.length === 0 && !v.list && !v.help && !v["report-only"]) {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const jobs = v.jobs === undefined ? cores : positiveInt("--jobs", v.jobs, 256);
+  if (v["no-cache"] && v.cache !== undefined) {
+    throw new CliError("--cache and --no-cache contradict each other; give one");
+  }
+  for (const [flag, dir] of [["--out", v.out], ["--cache", v.cache], ["--golden", v.golden]]) {
+    if (dir !== undefined && dir.trim() === "") {
+      throw new CliError(`${flag} is empty (an unset variable?); name a folder`);
+    }
+  }
+  let command: CliOptions["command"] = "run";
+  let patterns = parsed.positionals;
+  if (patterns[0] === "merge") {
+    command = "merge";
+    patterns = patterns.slice(1);
+    if (patterns.length === 0) {
+      throw new CliError(`merge needs the shard output folders: merge DIR... --out DIR`);
+    }
+    if (v.out === undefined) throw new CliError(`merge needs --out DIR for the merged result`);
+    if (shard) throw new CliError(`merge takes no --shard`);
+  }
+  if (v["check-golden"] && (shard || v["report-only"] || command === "merge")) {
+    throw new CliError(`--check-golden runs no cells; it takes no --shard, merge or --report-only`);
+  }
+  if (patterns.length === 0 && !v.list && !v["report-only"]) {
     throw new CliError(`name what to run: all, an id, or a glob\n\n${USAGE}`);
   }
   return {
+    command,
     patterns,
     list: v.list!,
     profile: v.profile as Profile,
@@ -130,10 +225,33 @@ export function parseCli(args: string[]): CliOptions {
     seed: Number(v.seed),
     update,
     shard,
-    outDir: v.out!,
+    jobs,
+    cacheDir: v["no-cache"] ? null : v.cache ?? ".cache",
+    outDir: v.out ?? "out",
     goldenDir: v.golden!,
     reportOnly: v["report-only"]!,
-    help: v.help!,
+    checkGolden: v["check-golden"]!,
+    help: false,
+  };
+}
+
+function defaults(): CliOptions {
+  return {
+    command: "run",
+    patterns: [],
+    list: false,
+    profile: "quick",
+    backend: "auto",
+    seed: 0,
+    update: "none",
+    shard: null,
+    jobs: 1,
+    cacheDir: ".cache",
+    outDir: "out",
+    goldenDir: "golden",
+    reportOnly: false,
+    checkGolden: false,
+    help: false,
   };
 }
 
@@ -156,6 +274,12 @@ export function globToRegExp(glob: string): RegExp {
  * Select ids by patterns: `all` (or no pattern) is everything; an exact id; a glob; a paper
  * name selects `paper/*`. A pattern matching nothing is an error that lists the known ids.
  * The result keeps the registry's order and has no duplicates.
+ *
+ * @example
+ * ```ts
+ * import { selectIds } from "./cli.ts";
+ * console.assert(selectIds(["a/x", "a/y", "b/z"], ["a"]).join() === "a/x,a/y");
+ * ```
  */
 export function selectIds(known: string[], patterns: string[]): string[] {
   if (patterns.length === 0 || patterns.includes("all")) return [...known];
@@ -171,29 +295,4 @@ export function selectIds(known: string[], patterns: string[]): string[] {
     hits.forEach((h) => chosen.add(h));
   }
   return known.filter((k) => chosen.has(k));
-}
-
-/** FNV-1a 32-bit hash of a string. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/**
- * The ids of shard `index` of `count`: ids sorted by hash, then cut into `count` contiguous
- * slices whose sizes differ by at most one. Deterministic, independent of argument order;
- * adding an id moves only ids near slice boundaries. Every id lands in exactly one shard.
- */
-export function shardIds(ids: string[], index: number, count: number): string[] {
-  const sorted = [...ids].sort((a, b) => fnv1a(a) - fnv1a(b) || (a < b ? -1 : 1));
-  const base = Math.floor(sorted.length / count);
-  const extra = sorted.length % count;
-  const start = (index - 1) * base + Math.min(index - 1, extra);
-  const size = base + (index - 1 < extra ? 1 : 0);
-  const mine = new Set(sorted.slice(start, start + size));
-  return ids.filter((id) => mine.has(id));
 }

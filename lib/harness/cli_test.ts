@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CliError, globToRegExp, parseCli, selectIds, shardIds } from "./cli.ts";
+import { CliError, globToRegExp, parseCli, selectIds, slurmShard } from "./cli.ts";
 
 const KNOWN = [
   "cogo/constructed-optimizers",
@@ -13,8 +13,20 @@ const KNOWN = [
 Deno.test("cli: defaults and every option parse", () => {
   const d = parseCli(["all"]);
   assert.deepEqual(
-    [d.profile, d.backend, d.seed, d.update, d.shard, d.outDir, d.goldenDir, d.list],
-    ["quick", "auto", 0, "none", null, "out", "golden", false],
+    [d.profile, d.backend, d.seed, d.update, d.shard, d.outDir, d.goldenDir, d.list, d.cacheDir],
+    ["quick", "auto", 0, "none", null, "out", "golden", false, ".cache"],
+  );
+  assert.equal(d.jobs, navigator.hardwareConcurrency);
+  assert.equal(parseCli(["all", "--no-cache"]).cacheDir, null);
+  assert.equal(parseCli(["all", "--cache", "/tmp/c", "--jobs", "3"]).cacheDir, "/tmp/c");
+  assert.equal(parseCli(["all", "--jobs", "3"]).jobs, 3);
+  assert.ok(parseCli(["x", "--check-golden", "--profile", "full"]).checkGolden);
+  const m = parseCli(["merge", "a", "b", "--out", "m"]);
+  assert.deepEqual([m.command, m.patterns, m.outDir], ["merge", ["a", "b"], "m"]);
+  const slurm = { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "4" };
+  assert.deepEqual(
+    parseCli(["all", "--shard", "slurm"], (k) => slurm[k as keyof typeof slurm]).shard,
+    { index: 3, count: 4 },
   );
   const o = parseCli([
     "scan-snap/*",
@@ -43,8 +55,19 @@ Deno.test("cli: bad input is a CliError that says what is allowed", () => {
   const bad: [string[], RegExp][] = [
     [["all", "--profile", "huge"], /unknown profile "huge"; use one of: quick, full/],
     [["all", "--backend", "cuda"], /unknown backend "cuda"; use one of: auto, webgpu, wasm, cpu/],
-    [["all", "--seed", "x"], /--seed must be an integer/],
+    [["all", "--seed", "x"], /--seed must be an integer from 0 to 2147483647/],
+    [["all", "--seed=-1"], /--seed must be an integer from 0/],
+    [["all", "--seed", "99999999999999999999"], /--seed must be an integer from 0/],
+    [["all", "--seed", "2147483648"], /--seed must be an integer from 0/],
     [["all", "--shard", "3/2"], /--shard must be i\/n with 1 ≤ i ≤ n/],
+    [["all", "--shard", "slurm"], /--shard slurm needs SLURM_ARRAY_TASK_ID/],
+    [["all", "--jobs", "0"], /--jobs must be an integer from 1/],
+    [["all", "--out", ""], /--out is empty \(an unset variable\?\)/],
+    [["all", "--cache", " "], /--cache is empty/],
+    [["all", "--cache", "c", "--no-cache"], /contradict/],
+    [["merge"], /merge needs the shard output folders/],
+    [["merge", "a"], /merge needs --out DIR/],
+    [["merge", "a", "--out", "m", "--shard", "1/2"], /merge takes no --shard/],
     [["all", "--shard", "0/2"], /--shard must be i\/n/],
     [["all", "--update-golden=some"], /--update-golden takes no value or =all/],
     [["all", "--frobnicate"], /Unknown option '--frobnicate'/],
@@ -52,7 +75,7 @@ Deno.test("cli: bad input is a CliError that says what is allowed", () => {
   ];
   for (const [args, re] of bad) {
     assert.throws(
-      () => parseCli(args),
+      () => parseCli(args, () => undefined),
       (e: unknown) => e instanceof CliError && re.test((e as Error).message),
     );
   }
@@ -76,15 +99,16 @@ Deno.test("selection: all, ids, globs, paper names; unknown ids list the known o
   assert.ok(globToRegExp("a/*").test("a/b") && !globToRegExp("a/*").test("a/b/c"));
 });
 
-Deno.test("shards: a deterministic partition with sizes within one of each other", () => {
-  for (const n of [1, 2, 3, 4, 7]) {
-    const parts = Array.from({ length: n }, (_, i) => shardIds(KNOWN, i + 1, n));
-    assert.deepEqual(parts.flat().sort(), [...KNOWN].sort(), `n = ${n}: every id exactly once`);
-    const sizes = parts.map((p) => p.length);
-    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1);
-    assert.deepEqual(
-      parts,
-      Array.from({ length: n }, (_, i) => shardIds([...KNOWN].reverse(), i + 1, n).reverse()),
-    );
-  }
+Deno.test("slurm shards: the array task index counted from the array's first task", () => {
+  const env = (o: Record<string, string>) => (k: string) => o[k];
+  assert.deepEqual(
+    slurmShard(
+      env({ SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_COUNT: "2", SLURM_ARRAY_TASK_MIN: "4" }),
+    ),
+    { index: 2, count: 2 },
+  );
+  assert.throws(
+    () => slurmShard(env({ SLURM_ARRAY_TASK_ID: "9", SLURM_ARRAY_TASK_COUNT: "2" })),
+    /does not give a shard/,
+  );
 });

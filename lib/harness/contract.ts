@@ -1,16 +1,21 @@
 /**
- * The replication contract: what every folder under `replications/` exports.
+ * The replication contract: what every `replications/<paper>/<claim>/replication.ts`
+ * default-exports, built with {@link defineReplication}.
  *
- * A replication is a paper's claim made executable. It carries the claim's text and
- * provenance ({@link Claim}), a `run` that produces tidy (long-format) CSV rows, a
- * `check` that encodes the paper's assertion as a predicate over those rows, and a
- * Vega-Lite chart template. Goldens and their tolerance specs live under
- * `golden/<id>.*` and are handled by the harness, not by the replication.
+ * A replication is a paper's claim made executable, read top to bottom like the paper:
+ * the {@link Claim} (what, where, the paper's value, the scale of each profile, deviations),
+ * the `grid` of independent cells (small JSON objects: one training run, one ODE
+ * integration, ...), the `cell` function that computes one cell's tidy rows, the `check`
+ * that encodes the paper's assertion over all cells' rows, and the golden `tolerances`.
+ *
+ * The harness owns the loop: it expands the grid, runs cells on a pool of workers, caches
+ * each finished cell, shards cells over machines, then writes the CSV, runs the check,
+ * diffs the golden and renders the chart. The id (`<paper>/<claim>`), the chart template
+ * (`chart.vl.json`) and the notes (`NOTES.md`) come from the replication's folder.
  *
  * @module
  */
 
-import type { Progress } from "./progress.ts";
 import type { TfModule } from "../tf.ts";
 
 /** Run size: `quick` is CI-sized (the default), `full` uses the paper's settings. */
@@ -22,11 +27,17 @@ export const PROFILES: readonly Profile[] = ["quick", "full"];
 /** The outcome of a claim check. */
 export type Verdict = "REPRODUCED" | "PARTIAL" | "NOT REPRODUCED";
 
-/** One CSV cell: numbers are written with round-trip precision, strings verbatim. */
-export type Cell = number | string;
+/** One CSV value: numbers are written with round-trip precision, strings verbatim. */
+export type Value = number | string;
 
-/** One tidy CSV row: column name → cell. */
-export type Row = Record<string, Cell>;
+/** One tidy CSV row: column name → value. */
+export type Row = Record<string, Value>;
+
+/** A JSON value, the stuff cell parameters are made of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The parameters of one cell of a replication's grid: a small JSON object. */
+export type Params = { [key: string]: Json };
 
 /** The claim, where it is in the paper, and how we run it. */
 export interface Claim {
@@ -40,10 +51,6 @@ export interface Claim {
   scale: Record<Profile, string>;
   /** Every deviation from the authors' setting, and why. */
   deviations: string[];
-  /** Why the golden tolerances are what they are. */
-  tolerances: string;
-  /** Optional longer notes (derivations, caveats), Markdown. */
-  notes?: string;
 }
 
 /** One sub-assertion of a claim check, with what was measured. */
@@ -60,7 +67,7 @@ export interface CheckItem {
 
 /** The verdict of a claim check with the measured numbers behind it. */
 export interface CheckResult {
-  /** REPRODUCED when every item passes, NOT REPRODUCED when none (or a core one) does. */
+  /** REPRODUCED when every item passes, NOT REPRODUCED when none (or no core one) does. */
   verdict: Verdict;
   /** One line: our value(s), to set beside the paper's in the report. */
   ourValue: string;
@@ -68,18 +75,42 @@ export interface CheckResult {
   items: CheckItem[];
 }
 
-/** What a replication's `run` receives from the harness. */
-export interface RunContext {
+/** What `grid` receives: the profile and the base seed of the run. */
+export interface GridContext {
   /** The profile being run. */
   profile: Profile;
-  /** Base seed; replications derive per-run seeds from it (seed, seed+1, ...). */
+  /** Base seed (default 0; goldens are made with 0). Cells derive their seeds from it. */
   seed: number;
-  /** The tfjs module on the chosen backend, or null when the replication does not use tfjs. */
-  tf: TfModule | null;
-  /** Progress reporting (bar with ETA on a terminal, plain lines otherwise). */
-  progress: Progress;
+}
+
+/** What a cell function receives from the harness. */
+export interface CellContext extends GridContext {
+  /** tfjs on the run's backend, loaded on first call (cells that never call it stay tf-free). */
+  tf(): Promise<TfModule>;
+  /** Report progress within the cell (e.g. steps done of total); feeds the ETA. */
+  progress(done: number, total: number): void;
   /** Log one line (to stderr, prefixed with the replication id). */
   log(message: string): void;
+}
+
+/** A golden tolerance for one column: |obtained − expected| ≤ atol + rtol·|expected|. */
+export interface ToleranceRule {
+  /** Absolute tolerance (default 0). */
+  atol?: number;
+  /** Relative tolerance, relative to the golden value (default 0). */
+  rtol?: number;
+  /** Why this tolerance: one line, shown in the report. */
+  why: string;
+}
+
+/** The golden comparison of a replication: key columns and per-column tolerances. */
+export interface Tolerances {
+  /** Columns whose values identify a row (matched exactly). */
+  keys: string[];
+  /** Per-column tolerances; every other numeric column uses `default`. */
+  columns?: Record<string, ToleranceRule>;
+  /** Tolerance of the columns not named in `columns` (default: exact). */
+  default?: ToleranceRule;
 }
 
 /** A verdict that a replication has established and documented, e.g. an honest NOT REPRODUCED. */
@@ -90,28 +121,100 @@ export interface RecordedVerdict {
   why: string;
 }
 
-/** The contract every replication module exports as its default export. */
-export interface Replication {
-  /** Stable id `<paper>/<claim>`, equal to its folder under `replications/`. */
-  id: string;
+/** What a replication module declares (its folder supplies the id, chart and notes). */
+export interface ReplicationSpec<P extends Params = Params> {
   /** Short human title. */
   title: string;
   /** The claim and its provenance. */
   claim: Claim;
-  /** Whether `run` needs tfjs (the harness then loads it on the chosen backend). */
-  usesTf: boolean;
-  /** Produce tidy CSV rows. Must be deterministic for a given seed, profile and backend. */
-  run(ctx: RunContext): Promise<Row[]>;
-  /** The claim check: the paper's assertion as a predicate over the rows. */
+  /** The cells of a run, in the order their rows go into the CSV. */
+  grid(ctx: GridContext): P[];
+  /** Compute one cell's tidy rows. Deterministic for given params, profile, seed and backend. */
+  cell(params: P, ctx: CellContext): Row[] | Promise<Row[]>;
+  /** Relative cost of a cell (default 1): balances shards and weighs the ETA. */
+  cost?(params: P, profile: Profile): number;
+  /** The claim check: the paper's assertion as a predicate over all cells' rows. */
   check(rows: Row[], profile: Profile): CheckResult;
-  /** URL of the Vega-Lite template (`chart.vl.json`); data named "rows" is filled with the CSV. */
-  chart: URL;
+  /** Golden keys and per-column tolerances. */
+  tolerances: Tolerances;
+  /** Value written for a column a row does not have (e.g. NaN); without it that is an error. */
+  fill?: number;
   /**
-   * A verdict other than REPRODUCED that has been established and explained.
-   * The run passes when the check returns exactly this verdict; any other non-REPRODUCED
-   * verdict fails it.
+   * Verdicts other than REPRODUCED that have been established and explained, per profile.
+   * The run passes when the check returns exactly the recorded verdict; any other
+   * non-REPRODUCED verdict fails it.
    */
-  recorded?: RecordedVerdict;
+  recorded?: Partial<Record<Profile, RecordedVerdict>>;
+}
+
+/** The fields every spec must have, with the type each must be. */
+const SPEC_FIELDS: [keyof ReplicationSpec, string][] = [
+  ["title", "string"],
+  ["claim", "object"],
+  ["grid", "function"],
+  ["cell", "function"],
+  ["check", "function"],
+  ["tolerances", "object"],
+];
+
+/**
+ * Declare a replication: validates the shape and returns the spec, typed by its params.
+ *
+ * @example
+ * ```ts
+ * import { defineReplication, verdictOf } from "./contract.ts";
+ * import { atMost } from "./check.ts";
+ * export default defineReplication({
+ *   title: "x² has a minimum at 0",
+ *   claim: {
+ *     statement: "min x² = 0", source: "calculus", paperValue: "0",
+ *     scale: { quick: "3 points", full: "3 points" }, deviations: [],
+ *   },
+ *   grid: () => [{ x: -1 }, { x: 0 }, { x: 1 }],
+ *   cell: ({ x }) => [{ x, y: x * x }],
+ *   check: (rows) => {
+ *     const min = Math.min(...rows.map((r) => Number(r.y)));
+ *     return verdictOf([atMost("smallest value", min, 0)], `min ${min}`);
+ *   },
+ *   tolerances: { keys: ["x"], default: { atol: 0, why: "exact arithmetic" } },
+ * });
+ * ```
+ */
+export function defineReplication<P extends Params>(spec: ReplicationSpec<P>): ReplicationSpec<P> {
+  for (const [field, type] of SPEC_FIELDS) {
+    if (typeof spec[field] !== type || spec[field] === null) {
+      throw new TypeError(`defineReplication: "${field}" must be a ${type}`);
+    }
+  }
+  const keys = spec.tolerances.keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== "string")) {
+    throw new TypeError(`defineReplication: tolerances.keys must be a non-empty list of columns`);
+  }
+  for (const [column, rule] of Object.entries(spec.tolerances.columns ?? {})) {
+    validateRule(rule, `tolerances.columns.${column}`);
+    if (keys.includes(column)) {
+      throw new TypeError(`defineReplication: key column "${column}" cannot have a tolerance`);
+    }
+  }
+  if (spec.tolerances.default) validateRule(spec.tolerances.default, "tolerances.default");
+  for (const [profile, r] of Object.entries(spec.recorded ?? {})) {
+    if (!PROFILES.includes(profile as Profile) || !r || typeof r.why !== "string") {
+      throw new TypeError(`defineReplication: recorded.${profile} must be {verdict, why}`);
+    }
+  }
+  return spec;
+}
+
+function validateRule(rule: ToleranceRule, where: string): void {
+  for (const k of ["atol", "rtol"] as const) {
+    const v = rule[k];
+    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) {
+      throw new TypeError(`defineReplication: ${where}.${k} must be a finite number ≥ 0`);
+    }
+  }
+  if (typeof rule.why !== "string" || rule.why.trim() === "") {
+    throw new TypeError(`defineReplication: ${where} needs a one-line "why"`);
+  }
 }
 
 /**
@@ -120,8 +223,9 @@ export interface Replication {
  *
  * @example
  * ```ts
- * const r = verdictOf([{ name: "a", pass: true, measured: "1", expected: ">0" }], "1");
- * // r.verdict === "REPRODUCED"
+ * import { verdictOf } from "./contract.ts";
+ * const r = verdictOf([{ name: "a", pass: true, measured: "1", expected: "> 0" }], "1");
+ * console.assert(r.verdict === "REPRODUCED");
  * ```
  */
 export function verdictOf(items: CheckItem[], ourValue: string, core?: number[]): CheckResult {
@@ -136,38 +240,21 @@ export function verdictOf(items: CheckItem[], ourValue: string, core?: number[])
   return { verdict, ourValue, items };
 }
 
-/** Whether a check result lets the run pass, given the replication's recorded verdict. */
-export function verdictAccepted(result: CheckResult, recorded?: RecordedVerdict): boolean {
-  if (result.verdict === "REPRODUCED") return true;
-  return recorded !== undefined && recorded.verdict === result.verdict;
-}
-
-/** Numeric value of a cell, or an error naming the column. */
-export function num(row: Row, column: string): number {
-  const v = row[column];
-  if (typeof v !== "number") {
-    throw new Error(`column "${column}" is not numeric (got ${JSON.stringify(v)})`);
-  }
-  return v;
-}
-
 /**
- * Group rows by the value of one column, in order of first appearance.
+ * Whether a check result lets the run pass, given the replication's recorded verdict.
  *
  * @example
  * ```ts
- * const byPanel = groupBy([{ p: "a", x: 1 }, { p: "b", x: 2 }, { p: "a", x: 3 }], "p");
- * // Map { "a" => [row0, row2], "b" => [row1] }
+ * import { verdictAccepted, verdictOf } from "./contract.ts";
+ * const partial = verdictOf([
+ *   { name: "a", pass: true, measured: "", expected: "" },
+ *   { name: "b", pass: false, measured: "", expected: "" },
+ * ], "");
+ * console.assert(verdictAccepted(partial, { verdict: "PARTIAL", why: "known" }));
+ * console.assert(!verdictAccepted(partial));
  * ```
  */
-export function groupBy(rows: Row[], column: string): Map<Cell, Row[]> {
-  const groups = new Map<Cell, Row[]>();
-  for (const r of rows) {
-    const k = r[column];
-    if (k === undefined) throw new Error(`row has no column "${column}"`);
-    const g = groups.get(k);
-    if (g) g.push(r);
-    else groups.set(k, [r]);
-  }
-  return groups;
+export function verdictAccepted(result: CheckResult, recorded?: RecordedVerdict): boolean {
+  if (result.verdict === "REPRODUCED") return true;
+  return recorded !== undefined && recorded.verdict === result.verdict;
 }

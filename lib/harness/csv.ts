@@ -8,7 +8,7 @@
  */
 
 import { csvFormatRows, csvParseRows } from "d3-dsv";
-import type { Cell, Row } from "./contract.ts";
+import type { Row, Value } from "./contract.ts";
 import { writeFileAtomic } from "./fs.ts";
 
 /** A parsed table: its column names in file order and its rows. */
@@ -31,7 +31,7 @@ export class CsvError extends Error {
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Parse one cell: a number where the text is one (incl. NaN, ±Infinity), else the string. */
-export function parseCell(text: string): Cell {
+export function parseCell(text: string): Value {
   if (NUMBER.test(text)) return Number(text);
   if (text === "NaN") return NaN;
   if (text === "Infinity" || text === "+Infinity") return Infinity;
@@ -40,7 +40,7 @@ export function parseCell(text: string): Cell {
 }
 
 /** Format one cell with round-trip precision. */
-export function formatCell(v: Cell): string {
+export function formatCell(v: Value): string {
   if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
   if (typeof v === "string") return v;
   throw new TypeError(`cell ${JSON.stringify(v)} is neither number nor string`);
@@ -94,13 +94,33 @@ export function columnsOf(rows: Row[]): string[] {
   return cols;
 }
 
-/** Format rows as CSV text (header + rows, trailing newline). Missing cells fail. */
-export function formatCsv(rows: Row[], columns: string[] = columnsOf(rows)): string {
+/** Options of {@link formatCsv}. */
+export interface FormatCsvOptions {
+  /** Column order (default: {@link columnsOf} the rows). */
+  columns?: string[];
+  /** Value written where a row lacks a column (default: a missing value is an error). */
+  fill?: Value;
+}
+
+/**
+ * Format rows as CSV text (header + rows, trailing newline). A row that lacks a column is
+ * an error unless `fill` is given (rows of different shapes in one table).
+ *
+ * @example
+ * ```ts
+ * import { formatCsv } from "./csv.ts";
+ * const text = formatCsv([{ a: 1, b: 0.5 }, { a: 2 }], { fill: NaN });
+ * console.assert(text === "a,b\n1,0.5\n2,NaN\n");
+ * ```
+ */
+export function formatCsv(rows: Row[], opts: FormatCsvOptions = {}): string {
+  const columns = opts.columns ?? columnsOf(rows);
   if (columns.length === 0) throw new TypeError("cannot write a CSV with no columns");
   const body = rows.map((r, i) =>
     columns.map((c) => {
-      if (!(c in r)) throw new TypeError(`row ${i} has no value for column "${c}"`);
-      return formatCell(r[c]);
+      if (c in r) return formatCell(r[c]);
+      if (opts.fill !== undefined) return formatCell(opts.fill);
+      throw new TypeError(`row ${i} has no value for column "${c}"`);
     })
   );
   return csvFormatRows([columns, ...body]) + "\n";
@@ -112,6 +132,6 @@ export async function readCsv(path: string): Promise<Table> {
 }
 
 /** Write rows to a CSV file atomically. */
-export async function writeCsv(path: string, rows: Row[], columns?: string[]): Promise<void> {
-  await writeFileAtomic(path, formatCsv(rows, columns));
+export async function writeCsv(path: string, rows: Row[], opts?: FormatCsvOptions): Promise<void> {
+  await writeFileAtomic(path, formatCsv(rows, opts));
 }

@@ -39,6 +39,12 @@ Deno.test("csv: malformed files are clear errors", () => {
   assert.throws(() => formatCsv([{ a: 1 }, { b: 2 }]), /row 0 has no value for column "b"/);
 });
 
+Deno.test("csv: rows of different shapes need fill; columns in first-appearance order", () => {
+  assert.equal(formatCsv([{ a: 1, b: 2 }, { a: 3 }], { fill: NaN }), "a,b\n1,2\n3,NaN\n");
+  assert.equal(formatCsv([{ a: 1 }, { b: 2 }], { fill: NaN }), "a,b\n1,NaN\nNaN,2\n");
+  assert.equal(formatCsv([{ b: 1, a: 2 }], { columns: ["a", "b"] }), "a,b\n2,1\n");
+});
+
 Deno.test("csv: a header-only file is an empty table; trailing blank lines are ignored", () => {
   assert.deepEqual(parseCsv("a,b\n"), { columns: ["a", "b"], rows: [] });
   assert.equal(parseCsv("a\n1\n\n\n").rows.length, 1);

@@ -1,17 +1,19 @@
 /**
- * Golden CSVs with per-column tolerances: parse a tolerance spec, diff an obtained table
- * against its golden (rows matched by key columns), format a readable failure report, and
- * the update policy (`--update-golden` rewrites failing or missing goldens,
- * `--update-golden=all` rewrites all; nothing is rewritten without the flag).
- *
- * Layout: `golden/<id>.<profile>.csv` and `golden/<id>.tolerance.json`.
+ * Goldens: a replication's own earlier output, `golden/<id>.<profile>.csv`, with its
+ * provenance beside it (`golden/<id>.<profile>.json`: commit, backend, adapter, CPU,
+ * date, wall time, seed). The output is diffed against it under the tolerances the
+ * replication declares next to its check (rows matched by key columns), with a readable
+ * report of what differs. Nothing is rewritten without `--update-golden` (failing or
+ * missing goldens; `=all` rewrites every one), and never from a run whose claim check was
+ * not accepted.
  *
  * @module
  */
 
-import { formatCsv, parseCsv, readCsv, type Table } from "./csv.ts";
+import { parseCsv, type Table } from "./csv.ts";
 import { exists, writeFileAtomic } from "./fs.ts";
-import type { Cell, Profile, Row } from "./contract.ts";
+import type { Profile, Row, Tolerances, Value } from "./contract.ts";
+import { formatTable } from "./table.ts";
 
 /** Absolute and relative tolerance: |obtained − expected| ≤ atol + rtol·|expected|. */
 export interface Tolerance {
@@ -21,7 +23,7 @@ export interface Tolerance {
   rtol: number;
 }
 
-/** A parsed tolerance spec. */
+/** Tolerances resolved for diffing: keys, a default and per-column values. */
 export interface ToleranceSpec {
   /** Columns whose values identify a row; matched exactly. */
   keys: string[];
@@ -29,90 +31,53 @@ export interface ToleranceSpec {
   default: Tolerance;
   /** Per-column tolerances. */
   columns: Record<string, Tolerance>;
-  /** The seed the goldens were made with; runs with another seed skip the diff. */
-  seed: number;
-}
-
-/** Raised for a tolerance spec that is not valid. */
-export class ToleranceSpecError extends Error {
-  /** @param source file name, @param message what is wrong */
-  constructor(source: string, message: string) {
-    super(`${source}: ${message}`);
-    this.name = "ToleranceSpecError";
-  }
-}
-
-function parseTolerance(v: unknown, where: string, source: string): Tolerance {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new ToleranceSpecError(source, `${where} must be an object {"atol": n, "rtol": n}`);
-  }
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!["atol", "rtol", "why"].includes(k)) {
-      throw new ToleranceSpecError(source, `${where} has unknown field "${k}"`);
-    }
-  }
-  const get = (k: "atol" | "rtol") => {
-    const x = o[k] ?? 0;
-    if (typeof x !== "number" || !Number.isFinite(x) || x < 0) {
-      throw new ToleranceSpecError(source, `${where}.${k} must be a finite number ≥ 0`);
-    }
-    return x;
-  };
-  return { atol: get("atol"), rtol: get("rtol") };
 }
 
 /**
- * Parse and validate a tolerance spec (JSON text). Fields: `keys` (non-empty array of
- * column names), optional `default` and `columns` (`{col: {atol, rtol, why?}}`), optional
- * `seed` (integer, default 0) and free-text `note`.
+ * Resolve a replication's declared {@link Tolerances} (atol/rtol default to 0).
+ *
+ * @example
+ * ```ts
+ * import { resolveTolerances } from "./golden.ts";
+ * const t = resolveTolerances({ keys: ["k"], columns: { x: { atol: 0.1, why: "float32" } } });
+ * console.assert(t.columns.x.rtol === 0 && t.default.atol === 0);
+ * ```
  */
-export function parseToleranceSpec(text: string, source = "tolerance spec"): ToleranceSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ToleranceSpecError(source, `not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ToleranceSpecError(source, "must be a JSON object");
-  }
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!["keys", "default", "columns", "seed", "note"].includes(k)) {
-      throw new ToleranceSpecError(source, `unknown field "${k}"`);
-    }
-  }
-  const keys = o.keys;
-  if (
-    !Array.isArray(keys) || keys.length === 0 ||
-    !keys.every((k) => typeof k === "string" && k.length > 0)
-  ) {
-    throw new ToleranceSpecError(source, `"keys" must be a non-empty array of column names`);
-  }
-  if (new Set(keys).size !== keys.length) {
-    throw new ToleranceSpecError(source, `"keys" repeats a column`);
-  }
-  const def = o.default === undefined
-    ? { atol: 0, rtol: 0 }
-    : parseTolerance(o.default, "default", source);
+export function resolveTolerances(t: Tolerances): ToleranceSpec {
+  const tol = (r?: { atol?: number; rtol?: number }): Tolerance => ({
+    atol: r?.atol ?? 0,
+    rtol: r?.rtol ?? 0,
+  });
   const columns: Record<string, Tolerance> = {};
-  if (o.columns !== undefined) {
-    if (typeof o.columns !== "object" || o.columns === null || Array.isArray(o.columns)) {
-      throw new ToleranceSpecError(source, `"columns" must be an object`);
-    }
-    for (const [c, t] of Object.entries(o.columns)) {
-      if (keys.includes(c)) {
-        throw new ToleranceSpecError(source, `key column "${c}" cannot have a tolerance`);
-      }
-      columns[c] = parseTolerance(t, `columns.${c}`, source);
+  for (const [c, r] of Object.entries(t.columns ?? {})) columns[c] = tol(r);
+  return { keys: [...t.keys], default: tol(t.default), columns };
+}
+
+/**
+ * Mistakes in the tolerances themselves, against the output's columns: a key or a
+ * tolerance naming a column the output does not have. These are not drift: no golden
+ * update can fix them.
+ *
+ * @example
+ * ```ts
+ * import { toleranceProblems } from "./golden.ts";
+ * const p = toleranceProblems({ keys: ["k"], default: { atol: 0, rtol: 0 }, columns: { z: { atol: 1, rtol: 0 } } }, ["k", "x"]);
+ * console.assert(p.length === 1 && p[0].includes('"z"'));
+ * ```
+ */
+export function toleranceProblems(spec: ToleranceSpec, outputColumns: string[]): string[] {
+  const problems: string[] = [];
+  for (const k of spec.keys) {
+    if (!outputColumns.includes(k)) {
+      problems.push(`tolerances.keys names "${k}", which the output does not have`);
     }
   }
-  const seed = o.seed ?? 0;
-  if (typeof seed !== "number" || !Number.isInteger(seed)) {
-    throw new ToleranceSpecError(source, `"seed" must be an integer`);
+  for (const c of Object.keys(spec.columns)) {
+    if (!outputColumns.includes(c)) {
+      problems.push(`tolerances.columns names "${c}", which the output does not have`);
+    }
   }
-  return { keys: keys as string[], default: def, columns, seed };
+  return problems;
 }
 
 /** One cell that differs beyond tolerance. */
@@ -122,9 +87,9 @@ export interface Mismatch {
   /** Column name. */
   column: string;
   /** Obtained cell. */
-  obtained: Cell;
+  obtained: Value;
   /** Expected (golden) cell. */
-  expected: Cell;
+  expected: Value;
   /** |obtained − expected| (NaN for non-numeric or NaN-vs-number). */
   absError: number;
   /** absError / |expected|. */
@@ -137,9 +102,9 @@ export interface Mismatch {
 export interface ColumnStats {
   /** Column name. */
   column: string;
-  /** Cells compared. */
+  /** Values compared. */
   compared: number;
-  /** Cells outside tolerance. */
+  /** Values outside tolerance. */
   failed: number;
   /** Largest absolute error among numeric cells. */
   maxAbs: number;
@@ -153,7 +118,7 @@ export interface DiffResult {
   ok: boolean;
   /** Structural problems: missing/extra columns and rows, duplicate keys. */
   problems: string[];
-  /** Cells outside tolerance. */
+  /** Values outside tolerance. */
   mismatches: Mismatch[];
   /** Statistics per compared column. */
   stats: ColumnStats[];
@@ -162,7 +127,7 @@ export interface DiffResult {
 }
 
 /** Whether two cells agree within tolerance: NaN equals NaN, strings compare exactly. */
-export function cellsClose(obtained: Cell, expected: Cell, tol: Tolerance): boolean {
+export function cellsClose(obtained: Value, expected: Value, tol: Tolerance): boolean {
   if (typeof obtained === "number" && typeof expected === "number") {
     if (Number.isNaN(obtained) || Number.isNaN(expected)) {
       return Number.isNaN(obtained) && Number.isNaN(expected);
@@ -277,7 +242,7 @@ function summarizeKeys(keys: string[]): string {
   return keys.length > 5 ? `${shown} … and ${keys.length - 5} more` : shown;
 }
 
-function fmt(v: Cell | number): string {
+function fmt(v: Value | number): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v) || v === 0) return String(v);
@@ -293,14 +258,13 @@ export function formatDiff(result: DiffResult, worst = 10): string {
     lines.push(`  columns outside tolerance (of ${result.matchedRows} matched rows):`);
     for (const s of failing) {
       lines.push(
-        `    ${s.column}: ${s.failed}/${s.compared} cells (${
+        `    ${s.column}: ${s.failed}/${s.compared} values (${
           (100 * s.failed / s.compared).toFixed(1)
         }%), max abs error ${fmt(s.maxAbs)}, max rel error ${fmt(s.maxRel)}`,
       );
     }
     const sorted = [...result.mismatches].sort((a, b) => severity(b) - severity(a));
-    lines.push(`  worst ${Math.min(worst, sorted.length)} cell(s):`);
-    const header = ["row key", "column", "obtained", "expected", "|diff|", "allowed"];
+    lines.push(`  worst ${Math.min(worst, sorted.length)} value(s):`);
     const table = sorted.slice(0, worst).map((m) => [
       m.key,
       m.column,
@@ -309,10 +273,13 @@ export function formatDiff(result: DiffResult, worst = 10): string {
       fmt(m.absError),
       fmt(m.allowed),
     ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-    const line = (r: string[]) => "    " + r.map((c, i) => c.padEnd(widths[i])).join("  ");
-    lines.push(line(header));
-    for (const r of table) lines.push(line(r));
+    lines.push(
+      formatTable(
+        ["row key", "column", "obtained", "expected", "|diff|", "allowed"],
+        table,
+        "    ",
+      ),
+    );
   }
   return lines.join("\n");
 }
@@ -347,12 +314,72 @@ export interface GoldenOutcome {
   diff?: DiffResult;
 }
 
-/** Paths of a replication's golden CSV (per profile) and tolerance spec. */
+/** Where a golden came from: stored beside it as `<id>.<profile>.json`. */
+export interface GoldenProvenance {
+  /** Format tag. */
+  format: "replicate-golden/1";
+  /** Replication id. */
+  id: string;
+  /** Profile. */
+  profile: Profile;
+  /** Seed of the run that made it. */
+  seed: number;
+  /** git commit of that run. */
+  commit: string;
+  /** tfjs backend (or "none"). */
+  backend: string;
+  /** WebGPU adapter description. */
+  adapter: string;
+  /** CPU model × cores. */
+  cpu: string;
+  /** Deno version. */
+  deno: string;
+  /** tfjs version, when loaded. */
+  tfjs: string | null;
+  /** ISO date the golden was written. */
+  date: string;
+  /** Wall time of the run, seconds. */
+  wallSeconds: number;
+  /** Summed compute time of its cells, seconds. */
+  cellSeconds: number;
+  /** Number of cells. */
+  cells: number;
+}
+
+/** Paths of a replication's golden CSV and its provenance (per profile). */
 export function goldenPaths(goldenDir: string, id: string, profile: Profile) {
   return {
     csv: `${goldenDir}/${id}.${profile}.csv`,
-    tolerance: `${goldenDir}/${id}.tolerance.json`,
+    provenance: `${goldenDir}/${id}.${profile}.json`,
   };
+}
+
+/**
+ * Read a golden's provenance; null when there is none or it cannot be read (the reason is
+ * then in `problem`).
+ */
+export async function readGoldenProvenance(
+  goldenDir: string,
+  id: string,
+  profile: Profile,
+): Promise<{ provenance: GoldenProvenance | null; problem: string | null }> {
+  const path = goldenPaths(goldenDir, id, profile).provenance;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { provenance: null, problem: null };
+    return { provenance: null, problem: `${path}: ${(e as Error).message}` };
+  }
+  try {
+    const p = JSON.parse(text) as GoldenProvenance;
+    if (p?.format !== "replicate-golden/1" || typeof p.seed !== "number") {
+      return { provenance: null, problem: `${path}: not a golden provenance file` };
+    }
+    return { provenance: p, problem: null };
+  } catch (e) {
+    return { provenance: null, problem: `${path}: not valid JSON (${(e as Error).message})` };
+  }
 }
 
 /** Options of {@link compareWithGolden}. */
@@ -365,43 +392,85 @@ export interface CompareOptions {
   profile: Profile;
   /** The seed the run used. */
   seed: number;
+  /** The replication's tolerances. */
+  tolerances: Tolerances;
   /** The obtained CSV text, exactly as written to data.csv. */
   obtainedCsv: string;
-  /** Where to write `<id>.obtained.csv` on failure. */
+  /** Where to write `<id>.obtained.csv` on drift (and remove it on a match). */
   obtainedPath: string;
   /** The update policy. */
   update: UpdateMode;
+  /**
+   * Why the golden may not be written even under an update mode (the claim check was not
+   * accepted, or the run errored); null when it may.
+   */
+  refuseUpdate: string | null;
+  /** Provenance to store beside a golden that is written. */
+  provenance: Omit<GoldenProvenance, "format" | "id" | "profile" | "seed" | "date">;
 }
 
 /**
  * Compare an obtained CSV with its golden and apply the update policy. A missing golden
  * fails (with the command that creates it) unless updating; a drift writes the obtained
- * CSV beside the output; goldens are written atomically and only under an update mode.
+ * CSV beside the output (a later match removes it); a golden that cannot be parsed is
+ * repaired under an update mode; mistakes in the tolerances are errors no update can fix.
+ * Goldens are written atomically, with their provenance, and only under an update mode.
  */
 export async function compareWithGolden(opts: CompareOptions): Promise<GoldenOutcome> {
   const paths = goldenPaths(opts.goldenDir, opts.id, opts.profile);
   const createCmd = `deno task replicate ${opts.id} --profile ${opts.profile} --update-golden`;
-  if (!(await exists(paths.tolerance))) {
+  const spec = resolveTolerances(opts.tolerances);
+  const obtained = parseCsv(opts.obtainedCsv, "output");
+  const specProblems = toleranceProblems(spec, obtained.columns);
+  if (specProblems.length > 0) {
     return {
       status: "error",
       ok: false,
-      detail: `no tolerance spec at ${paths.tolerance}: write one ` +
-        `({"keys": [...], "default": {"atol": a, "rtol": r}, "columns": {...}}) ` +
-        `and justify it in the claim, then run: ${createCmd}`,
+      detail: `the tolerances in replications/${opts.id}/replication.ts do not fit the output ` +
+        `(fix them there; --update-golden cannot):\n${
+          specProblems.map((p) => `  - ${p}`).join("\n")
+        }`,
     };
   }
-  const spec = parseToleranceSpec(await Deno.readTextFile(paths.tolerance), paths.tolerance);
-  if (opts.seed !== spec.seed) {
+  const { provenance: prov, problem: provProblem } = await readGoldenProvenance(
+    opts.goldenDir,
+    opts.id,
+    opts.profile,
+  );
+  const goldenSeed = prov?.seed ?? 0;
+  if (opts.seed !== goldenSeed) {
     return {
       status: "skipped",
       ok: true,
-      detail: `the golden is for seed ${spec.seed}; this run used seed ${opts.seed}`,
+      detail: `the golden is for seed ${goldenSeed}; this run used seed ${opts.seed}`,
     };
   }
-  const obtained = parseCsv(opts.obtainedCsv, "output");
+  const write = async (what: string): Promise<GoldenOutcome | null> => {
+    if (opts.update === "none") return null;
+    if (opts.refuseUpdate) {
+      return {
+        status: "error",
+        ok: false,
+        detail: `${what}; not written because ${opts.refuseUpdate}`,
+      };
+    }
+    await writeFileAtomic(paths.csv, opts.obtainedCsv);
+    const p: GoldenProvenance = {
+      format: "replicate-golden/1",
+      id: opts.id,
+      profile: opts.profile,
+      seed: opts.seed,
+      date: new Date().toISOString(),
+      ...opts.provenance,
+    };
+    await writeFileAtomic(paths.provenance, JSON.stringify(p, null, 2) + "\n");
+    await Deno.remove(opts.obtainedPath).catch(() => {});
+    return null;
+  };
   if (!(await exists(paths.csv))) {
+    const refused = await write(`no golden at ${paths.csv}`);
+    if (refused) return refused;
     if (opts.update !== "none") {
-      await writeFileAtomic(paths.csv, opts.obtainedCsv);
       return { status: "created", ok: true, detail: `created ${paths.csv}` };
     }
     return {
@@ -410,13 +479,31 @@ export async function compareWithGolden(opts: CompareOptions): Promise<GoldenOut
       detail: `no golden at ${paths.csv}; create it with: ${createCmd}`,
     };
   }
-  const expected = await readCsv(paths.csv);
+  let expected: Table;
+  try {
+    expected = parseCsv(await Deno.readTextFile(paths.csv), paths.csv);
+  } catch (e) {
+    const why = `the golden cannot be read (${(e as Error).message})`;
+    const refused = await write(why);
+    if (refused) return refused;
+    if (opts.update !== "none") {
+      return { status: "updated", ok: true, detail: `${why}; rewrote it from this run` };
+    }
+    return {
+      status: "error",
+      ok: false,
+      detail: `${why}; repair it with: ${createCmd}`,
+    };
+  }
   const diff = diffTables(obtained, expected, spec);
   if (diff.ok && opts.update !== "all") {
-    return { status: "match", ok: true, detail: summaryLine(diff), diff };
+    await Deno.remove(opts.obtainedPath).catch(() => {});
+    const note = provProblem ? ` (provenance unreadable: ${provProblem})` : "";
+    return { status: "match", ok: true, detail: summaryLine(diff) + note, diff };
   }
+  const refused = await write(diff.ok ? "it matched" : `it differed:\n${formatDiff(diff)}`);
+  if (refused) return { ...refused, diff };
   if (opts.update !== "none") {
-    await writeFileAtomic(paths.csv, opts.obtainedCsv);
     return {
       status: "updated",
       ok: true,
@@ -431,8 +518,7 @@ export async function compareWithGolden(opts: CompareOptions): Promise<GoldenOut
     status: "drift",
     ok: false,
     detail: `output differs from ${paths.csv} (obtained written to ${opts.obtainedPath}; ` +
-      `accept it with: deno task replicate ${opts.id} --profile ${opts.profile} ` +
-      `--update-golden):\n${formatDiff(diff)}`,
+      `accept it with: ${createCmd}):\n${formatDiff(diff)}`,
     diff,
   };
 }
@@ -441,6 +527,3 @@ function summaryLine(d: DiffResult): string {
   const worst = d.stats.reduce((m, s) => Math.max(m, s.maxRel), 0);
   return `${d.matchedRows} rows within tolerance (max rel error ${fmt(worst)})`;
 }
-
-/** Re-export for callers that format goldens themselves. */
-export { formatCsv };

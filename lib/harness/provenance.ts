@@ -29,8 +29,10 @@ export interface Provenance {
   platform: string;
   /** ISO time the run started. */
   startedAt: string;
-  /** Wall time of the replication's run and check, seconds. */
+  /** Wall time from the replication's first cell to its verdict, seconds. */
   seconds: number;
+  /** Summed compute time of its cells (cached cells count their original time), seconds. */
+  cellSeconds: number;
 }
 
 let commitCache: Promise<string> | null = null;
@@ -71,7 +73,10 @@ export function cpuModel(): string {
 
 /** Assemble a provenance record. */
 export async function provenance(
-  fields: Pick<Provenance, "id" | "profile" | "seed" | "backend" | "startedAt" | "seconds">,
+  fields: Pick<
+    Provenance,
+    "id" | "profile" | "seed" | "backend" | "startedAt" | "seconds" | "cellSeconds"
+  >,
 ): Promise<Provenance> {
   return {
     ...fields,

@@ -1,25 +1,51 @@
 /**
  * The registry: every replication under `replications/<paper>/<claim>/replication.ts`,
- * discovered from the folder tree (sorted by id), so adding a replication means adding
- * its folder and nothing else. Each module's default export must be a {@link Replication}
- * whose `id` equals its folder path.
+ * discovered from the folder tree (sorted by id), so adding a replication means adding its
+ * folder and nothing else. The folder gives the id, the chart template (`chart.vl.json`)
+ * and the notes (`NOTES.md`); the module's default export gives the rest.
  *
  * @module
  */
 
-import type { Replication } from "./contract.ts";
+import type { ReplicationSpec } from "./contract.ts";
 
-const ROOT = new URL("../../replications/", import.meta.url);
+/** The project root (where deno.json is). */
+export const ROOT = new URL("../../", import.meta.url);
 
-/** Ids of every replication folder (`<paper>/<claim>` holding a replication.ts), sorted. */
-export function discoverIds(): string[] {
+/** The folder replications live in. */
+export const REPLICATIONS = new URL("replications/", ROOT);
+
+/** A replication as the harness sees it: its spec plus what its folder supplies. */
+export interface LoadedReplication {
+  /** `<paper>/<claim>`, the folder under `replications/`. */
+  id: string;
+  /** What `replication.ts` default-exports. */
+  spec: ReplicationSpec;
+  /** file: URL of `replication.ts`. */
+  moduleUrl: string;
+  /** file: URL of `chart.vl.json`. */
+  chart: URL;
+  /** file: URL of `NOTES.md` (may not exist). */
+  notes: URL;
+}
+
+/**
+ * Ids of every replication folder (`<paper>/<claim>` holding a replication.ts), sorted.
+ *
+ * @example
+ * ```ts
+ * import { discoverIds } from "./registry.ts";
+ * console.assert(discoverIds().every((id) => /^[^/]+\/[^/]+$/.test(id)));
+ * ```
+ */
+export function discoverIds(root: URL = REPLICATIONS): string[] {
   const ids: string[] = [];
-  for (const paper of Deno.readDirSync(ROOT)) {
-    if (!paper.isDirectory || paper.name.startsWith("_")) continue;
-    for (const claim of Deno.readDirSync(new URL(`${paper.name}/`, ROOT))) {
+  for (const paper of Deno.readDirSync(root)) {
+    if (!paper.isDirectory || paper.name.startsWith("_") || paper.name.startsWith(".")) continue;
+    for (const claim of Deno.readDirSync(new URL(`${paper.name}/`, root))) {
       if (!claim.isDirectory || claim.name.startsWith("_")) continue;
       try {
-        Deno.statSync(new URL(`${paper.name}/${claim.name}/replication.ts`, ROOT));
+        Deno.statSync(new URL(`${paper.name}/${claim.name}/replication.ts`, root));
         ids.push(`${paper.name}/${claim.name}`);
       } catch { /* not a replication folder */ }
     }
@@ -27,20 +53,27 @@ export function discoverIds(): string[] {
   return ids.sort();
 }
 
-/** Import one replication by id and validate its shape. */
-export async function loadReplication(id: string): Promise<Replication> {
-  const mod = await import(new URL(`${id}/replication.ts`, ROOT).href);
-  const rep = mod.default as Replication | undefined;
-  if (!rep || typeof rep.run !== "function" || typeof rep.check !== "function") {
-    throw new Error(`replications/${id}/replication.ts has no default-exported Replication`);
+/** Import one replication by id and check that its default export is a replication spec. */
+export async function loadReplication(
+  id: string,
+  root: URL = REPLICATIONS,
+): Promise<LoadedReplication> {
+  const url = new URL(`${id}/replication.ts`, root);
+  const mod = await import(url.href);
+  const spec = mod.default as ReplicationSpec | undefined;
+  if (
+    !spec || typeof spec.grid !== "function" || typeof spec.cell !== "function" ||
+    typeof spec.check !== "function"
+  ) {
+    throw new Error(
+      `replications/${id}/replication.ts has no default export made with defineReplication`,
+    );
   }
-  if (rep.id !== id) {
-    throw new Error(`replications/${id}/replication.ts declares id "${rep.id}", expected "${id}"`);
-  }
-  return rep;
-}
-
-/** Import every replication, sorted by id. */
-export async function loadAll(): Promise<Replication[]> {
-  return await Promise.all(discoverIds().map(loadReplication));
+  return {
+    id,
+    spec,
+    moduleUrl: url.href,
+    chart: new URL(`${id}/chart.vl.json`, root),
+    notes: new URL(`${id}/NOTES.md`, root),
+  };
 }

@@ -9,17 +9,19 @@
  * - Stage II: the energy E(w) = ½‖Tᵀσ(Xw)‖² (T = Ỹ, or a residual target for Stage III's E_S),
  *   its gradient and projected (Riemannian) gradient ascent on the unit sphere ‖w‖ = 1;
  * - the spectrum of a weight vector over the group's real isotypic classes;
- * - least-squares (η → 0 ridge) residuals for target reconstruction (Theorem 3, Theorem 7).
+ * - the hidden features σ(Xw) of a set of nodes (for the least-squares fits of Theorem 3 and
+ *   Theorem 7, done with `leastSquaresResidual` of lib/science/math/linalg.ts).
  *
- * Matrices are row-major Float64Arrays unless an ml-matrix `Matrix` is named.
+ * Matrices are row-major Float64Arrays (generic linear algebra: lib/science/math/linalg.ts).
  *
  * @module
  */
 
-import { EigenvalueDecomposition, Matrix, solve } from "ml-matrix";
+import { solve } from "ml-matrix";
 import type { FiniteGroup } from "../math/groups.ts";
 import { isotypicProjectors } from "../math/groups.ts";
 import type { Rng } from "../math/rng.ts";
+import { fromMatrix, gramRows, matmul, symEig, toMatrix, transpose } from "../math/linalg.ts";
 
 // ---------------------------------------------------------------- data
 
@@ -279,102 +281,6 @@ export function spectrum(
   return out;
 }
 
-// ---------------------------------------------------------------- linear algebra helpers
-
-/** C = A·B for row-major A (m×k), B (k×n). */
-export function matmul(
-  A: Float64Array,
-  B: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-): Float64Array {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const aip = A[i * k + p];
-      if (aip === 0) continue;
-      const rowB = p * n, rowC = i * n;
-      for (let j = 0; j < n; j++) C[rowC + j] += aip * B[rowB + j];
-    }
-  }
-  return C;
-}
-
-/** Transpose of a row-major m×n matrix. */
-export function transpose(A: Float64Array, m: number, n: number): Float64Array {
-  const T = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = A[i * n + j];
-  return T;
-}
-
-/** A·Aᵀ for row-major A (m×k): the m×m Gram matrix of the rows. */
-export function gramRows(A: Float64Array, m: number, k: number): Float64Array {
-  const G = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) {
-      let s = 0;
-      const ri = i * k, rj = j * k;
-      for (let p = 0; p < k; p++) s += A[ri + p] * A[rj + p];
-      G[i * m + j] = s;
-      G[j * m + i] = s;
-    }
-  }
-  return G;
-}
-
-/** Frobenius norm. */
-export function frob(A: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < A.length; i++) s += A[i] * A[i];
-  return Math.sqrt(s);
-}
-
-/** Frobenius norm of A − B. */
-export function frobDiff(A: ArrayLike<number>, B: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < A.length; i++) s += (A[i] - B[i]) ** 2;
-  return Math.sqrt(s);
-}
-
-/** Centre the columns of a row-major n×k matrix over the rows (P₁^⊥ F). */
-export function centreColumns(F: Float64Array, n: number, k: number): Float64Array {
-  const out = Float64Array.from(F);
-  for (let j = 0; j < k; j++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += F[i * k + j];
-    m /= n;
-    for (let i = 0; i < n; i++) out[i * k + j] -= m;
-  }
-  return out;
-}
-
-/** Eigen-decomposition of a symmetric n×n matrix: values and orthonormal vectors (columns of Q, row-major). */
-export function symEig(A: Float64Array, n: number): { values: Float64Array; Q: Float64Array } {
-  const mat = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mat.set(i, j, A[i * n + j]);
-  const ed = new EigenvalueDecomposition(mat, { assumeSymmetric: true });
-  const values = Float64Array.from(ed.realEigenvalues);
-  const V = ed.eigenvectorMatrix;
-  const Q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Q[i * n + j] = V.get(i, j);
-  return { values, Q };
-}
-
-function toMatrix(A: Float64Array, m: number, n: number): Matrix {
-  const M = new Matrix(m, n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) M.set(i, j, A[i * n + j]);
-  return M;
-}
-
-function fromMatrix(M: Matrix): Float64Array {
-  const out = new Float64Array(M.rows * M.columns);
-  for (let i = 0; i < M.rows; i++) {
-    for (let j = 0; j < M.columns; j++) out[i * M.columns + j] = M.get(i, j);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- Stage I: ridge and G_F
 
 /** Sizes of a Stage-I problem: F̃ is n×K, Ỹ is n×M. */
@@ -459,38 +365,7 @@ export function backpropGradientDual(
   return { G: matmul(C, F, n, n, K), eig: e };
 }
 
-// ---------------------------------------------------------------- least squares (η → 0 ridge)
-
-/**
- * Least-squares residual T − F·F⁺T of targets T (n×c) on the columns of F (n×k): the η → 0
- * limit of a ridge fit, through the eigen-decomposition of FᵀF with eigenvalues below
- * relTol·λ_max treated as zero (pseudo-inverse). Returns the residual (n×c) and the rank used.
- */
-export function leastSquaresResidual(
-  F: Float64Array,
-  T: Float64Array,
-  n: number,
-  k: number,
-  c: number,
-  relTol = 1e-10,
-): { R: Float64Array; rank: number } {
-  const Ft = transpose(F, n, k);
-  const { values, Q } = symEig(gramRows(Ft, k, n), k);
-  const lmax = Math.max(...values.map((v) => Math.abs(v)));
-  const FtT = matmul(Ft, T, k, n, c); // k×c
-  const coef = matmul(transpose(Q, k, k), FtT, k, k, c);
-  let rank = 0;
-  for (let i = 0; i < k; i++) {
-    const keep = values[i] > relTol * lmax;
-    if (keep) rank++;
-    for (let j = 0; j < c; j++) coef[i * c + j] = keep ? coef[i * c + j] / values[i] : 0;
-  }
-  const V = matmul(Q, coef, k, k, c);
-  const fit = matmul(F, V, n, k, c);
-  const R = Float64Array.from(T);
-  for (let i = 0; i < R.length; i++) R[i] -= fit[i];
-  return { R, rank };
-}
+// ---------------------------------------------------------------- features
 
 /** Hidden features σ(Xw_j) = ((u_a + v_b)/√2)² of K nodes (rows of Wt, K × 2M) on the pairs: n×K. */
 export function squareFeatures(d: PairData, Wt: Float64Array, K: number): Float64Array {

@@ -17,8 +17,11 @@
  *
  * ```ts
  * import { inputFourier, outputFourier } from "./fourier.ts";
- * const A = inputFourier(Wa); // A[k][j], k = 0..d−1, j = 0..q−1
- * const C = outputFourier(V); // C[k][j]
+ * const d = 5, q = 3;
+ * const Wa = Array.from({ length: q }, (_, j) => Array.from({ length: d }, (_, m) => Math.sin(j + m)));
+ * const V = Array.from({ length: d }, (_, m) => Array.from({ length: q }, (_, j) => Math.cos(j - m)));
+ * const A = inputFourier(Wa); // A[k][j], k = 0..d−1, j = 0..q−1 (Wa is q×d)
+ * const C = outputFourier(V); // C[k][j] (V is d×q)
  * ```
  *
  * @module

@@ -3,6 +3,13 @@ import { integrateRk4 } from "./ode.ts";
 import { Categorical, Rng } from "./rng.ts";
 import { fitLine, fitProportional, mean, pearson, ranks, spearman, std } from "./stats.ts";
 
+Deno.test("rng: seeds that differ by a multiple of 2^32 give different streams", () => {
+  const first = (seed: number) => new Rng(seed).uint32();
+  assert.notEqual(first(2 ** 32 + 5), first(5));
+  assert.notEqual(first(100 * 2 ** 31), first(0));
+  assert.equal(first(7), first(7));
+});
+
 Deno.test("rng: same seed, same stream; different seeds differ; ranges hold", () => {
   const a = new Rng(42), b = new Rng(42), c = new Rng(43);
   const xs = Array.from({ length: 5 }, () => a.uniform());

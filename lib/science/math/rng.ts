@@ -13,9 +13,19 @@ export class Rng {
   #d: number;
   #spare: number | null = null;
 
-  /** Create a generator from an integer seed. */
+  /**
+   * Create a generator from an integer seed. Every safe integer gives its own stream: seeds
+   * in [−2³¹, 2³²) are taken as 32-bit words (as always), larger magnitudes also mix in their
+   * high word, so derived seeds such as `seed · 100 + i` never collide by wrapping.
+   */
   constructor(seed: number) {
     let s = (seed >>> 0) ^ 0x9e3779b9;
+    if (seed >= 2 ** 32 || seed < -(2 ** 31)) {
+      let h = Math.floor(seed / 2 ** 32) >>> 0;
+      h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+      h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+      s = (s ^ h ^ (h >>> 16)) >>> 0;
+    }
     const next = () => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;

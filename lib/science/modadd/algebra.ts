@@ -27,6 +27,7 @@
  *
  * ```ts
  * import { evaluateFullData, toNetwork, zF6 } from "./algebra.ts";
+ * import { polar } from "../math/complex.ts";
  * const { net } = toNetwork(zF6(23, polar(1, 0.4)));
  * evaluateFullData(net); // { loss: ~1e-30, accuracy: 1 }
  * ```
@@ -702,7 +703,7 @@ export interface F46Options {
  * extra output component γ_k = −R_n(k) / Σ_{donors} κ_j at every order-4 frequency k. Because
  * Σ ab, Σ āb, Σ ab̄, Σ āb̄ and Σ a², Σ b² all vanish over z_syn*z_ν when |ν| = 1, this component
  * only enters the R_n term and cancels it (derivation: replications/cogo/constructed-optimizers/
- * README.md). `donors: false` gives the failing variant (loss 2(1 − 3/d)).
+ * NOTES.md). `donors: false` gives the failing variant (loss 2(1 − 3/d)).
  */
 export function zF46(d: number, opts: F46Options): Element {
   const { k0, nu, xi, donors = true } = opts;

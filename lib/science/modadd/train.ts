@@ -1,8 +1,8 @@
 /**
  * Modular addition a + b mod d with the two-layer network of Tian's CoGO / Li² papers,
- * trained full-batch on tfjs with hand-written gradients and a hand-written Adam; several
- * runs (seeds × weight decays) per call, optionally spread over Deno Workers
- * ({@link trainModAddParallel}).
+ * trained full-batch on tfjs with hand-written gradients and a hand-written Adam; one or
+ * several runs (seeds × weight decays) per call. Weights and Adam moments never hold
+ * float32 subnormals (they are flushed to exact zeros, see {@link ModAddConfig.flushSubnormals}).
  *
  * Model (no biases): inputs one-hot(a), one-hot(b);
  * `h = W_a[:, a] + W_b[:, b]` (q), `s = σ(h)` (σ = square by default, or relu), `o = V s` (d).
@@ -40,7 +40,7 @@
  * @module
  */
 
-import type { TfModule } from "../../tf.ts";
+import { countSubnormals, FLUSH, flushBelow, type TfModule } from "../../tf.ts";
 import { Rng } from "../math/rng.ts";
 
 type Tensor = ReturnType<TfModule["tensor"]>;
@@ -98,6 +98,14 @@ export interface ModAddConfig {
   onCheckpoint?: (step: number, weights: ModAddWeights[]) => void | Promise<void>;
   /** Called after every update with the number of updates done (for progress bars). */
   onStep?: (step: number) => void;
+  /**
+   * Set weights below `FLUSH.weight` and Adam moments below `FLUSH.moment` to exact zeros
+   * after every update (default true), so no float32 subnormal ever enters the arithmetic
+   * (see lib/tf.ts). `false` only to measure what the subnormals cost.
+   */
+  flushSubnormals?: boolean;
+  /** Steps at which the subnormal entries of every run's weights and moments are counted. */
+  subnormalSteps?: number[];
 }
 
 /** The weights of one run, in Float64, row-major. */
@@ -142,6 +150,20 @@ export interface ModAddResult {
   splits: { train: Int32Array; test: Int32Array }[];
   /** Wall time of the training loop in seconds (excluding evaluation and copies). */
   trainSeconds: number;
+  /** Subnormal counts at each of `config.subnormalSteps` (weights and Adam moments). */
+  subnormals: ModAddSubnormals[];
+}
+
+/** Float32 subnormal entries in one run's state at one step. */
+export interface ModAddSubnormals {
+  /** Weights after `step` updates. */
+  step: number;
+  /** Index of the run in `config.runs`. */
+  run: number;
+  /** Subnormal entries of W_a, W_b, V. */
+  weights: number;
+  /** Subnormal entries of the Adam moments. */
+  moments: number;
 }
 
 /** Number of train and test pairs for a config's split options. */
@@ -252,7 +274,8 @@ export function lossModAdd(
  * reads are asynchronous (`await t.data()`), so any backend, WebGPU included, works.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * const { tf } = await loadTf("wasm");
  * const res = await trainModAdd(tf, {
  *   d: 23, hidden: 512, lr: 0.01, steps: 10_000,
  *   runs: [1, 2, 3].map((seed) => ({ seed, weightDecay: 5e-5 })),
@@ -268,6 +291,7 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
   const activation = config.activation ?? "square";
   const [beta1, beta2] = config.betas ?? [0.9, 0.999];
   const eps = config.eps ?? 1e-8;
+  const flush = config.flushSubnormals ?? true;
   const { nTrain, nTest } = splitSizes(d, config);
   const N = d * d;
   const inits = runs.map((r) => initRun(r.seed, d, q, nTrain));
@@ -407,7 +431,12 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
     const denom = tf.add(tf.sqrt(s2), tf.scalar(eps * Math.sqrt(bc2)));
     let p2 = tf.sub(p, tf.mul(tf.div(m2, denom), tf.scalar((lr * Math.sqrt(bc2)) / bc1)));
     if (config.decoupled && wd !== 0) p2 = tf.sub(p2, tf.mul(p, k.lrwd[run]));
-    return [p2, m2, s2];
+    if (!flush) return [p2, m2, s2];
+    return [
+      flushBelow(tf, p2, FLUSH.weight),
+      flushBelow(tf, m2, FLUSH.moment),
+      flushBelow(tf, s2, FLUSH.moment),
+    ];
   };
 
   // Reductions over the grid as matmuls (tf.sum over a non-last axis is slow on wasm).
@@ -442,10 +471,28 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
 
   const evals: ModAddEval[] = [];
   const checkpoints = new Map<number, ModAddWeights[]>();
+  const subnormals: ModAddSubnormals[] = [];
+  const subSet = new Set(config.subnormalSteps ?? []);
+  const countState = async (step: number) => {
+    for (const [run, st] of states.entries()) {
+      const count = async (ts: Tensor[]) => {
+        let n = 0;
+        for (const t of ts) n += countSubnormals(await t.data());
+        return n;
+      };
+      subnormals.push({
+        step,
+        run,
+        weights: await count(st.p),
+        moments: await count([...st.m, ...st.s]),
+      });
+    }
+  };
   let trainSeconds = 0;
   try {
     for (let t = 0; t <= steps; t++) {
       if (evalSet.has(t)) await evaluate(t, evals);
+      if (subSet.has(t)) await countState(t);
       if (ckptSet.has(t)) {
         const w = await snapshot();
         if (config.onCheckpoint) await config.onCheckpoint(t, w);
@@ -460,7 +507,7 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
       if ((t & 255) === 255) await states[0].p[2].data();
     }
     const final = await snapshot();
-    return { evals, checkpoints, final, splits, trainSeconds };
+    return { evals, checkpoints, final, splits, trainSeconds, subnormals };
   } finally {
     for (const st of states) {
       tf.dispose([...st.p, ...st.m, ...st.s, st.trainMask, st.trainMask2, st.trainInd, st.testInd]);
@@ -468,104 +515,4 @@ export async function trainModAdd(tf: TfModule, config: ModAddConfig): Promise<M
     tf.dispose([y, yc, labels, onesRow, onesBatch, k.b1, k.c1, k.b2, k.c2, k.eps, k.two]);
     tf.dispose([...k.wd, ...k.lrwd]);
   }
-}
-
-/** Options of {@link trainModAddParallel}. */
-export interface ParallelOptions {
-  /** Number of workers (default: min(runs, navigator.hardwareConcurrency)). */
-  workers?: number;
-}
-
-/**
- * {@link trainModAdd} with the runs spread over Deno Workers (round-robin), each loading
- * tfjs on the caller's current backend: tfjs-wasm is single-threaded here, so on a 2-core
- * machine two workers train two runs in the time of one. Every run's arithmetic is the same
- * as in {@link trainModAdd} (runs never share an op), so the results are identical.
- * Checkpoints come back at the end: `onCheckpoint`, if given, is then called in step order;
- * `onStep` is called with the smallest step all workers have reached (every ~50 steps).
- * With one worker (or one run) this is {@link trainModAdd} in-process.
- */
-export async function trainModAddParallel(
-  tf: TfModule,
-  config: ModAddConfig,
-  opts: ParallelOptions = {},
-): Promise<ModAddResult> {
-  const cores = (navigator as { hardwareConcurrency?: number }).hardwareConcurrency ?? 1;
-  const W = Math.max(1, Math.min(opts.workers ?? cores, config.runs.length));
-  if (W === 1) return await trainModAdd(tf, config);
-  const backend = tf.getBackend() as "wasm" | "cpu" | "webgpu";
-  const shares = Array.from(
-    { length: W },
-    (_, w) => config.runs.map((_, i) => i).filter((i) => i % W === w),
-  );
-  const progress = new Array<number>(W).fill(0);
-  let reported = 0;
-  const { onCheckpoint, onStep, ...plain } = config;
-  type Msg =
-    | { type: "step"; step: number }
-    | { type: "error"; message: string }
-    | {
-      type: "done";
-      result: Omit<ModAddResult, "checkpoints"> & { checkpoints: [number, ModAddWeights[]][] };
-    };
-  const results = await Promise.all(
-    shares.map((share, w) =>
-      new Promise<Extract<Msg, { type: "done" }>["result"]>((resolve, reject) => {
-        const worker = new Worker(new URL("./train_worker.ts", import.meta.url), {
-          type: "module",
-        });
-        worker.onmessage = (e: MessageEvent<Msg>) => {
-          const m = e.data;
-          if (m.type === "step") {
-            progress[w] = m.step;
-            const low = Math.min(...progress);
-            if (low > reported) {
-              reported = low;
-              onStep?.(low);
-            }
-          } else if (m.type === "done") {
-            worker.terminate();
-            resolve(m.result);
-          } else {
-            worker.terminate();
-            reject(new Error(`modadd worker ${w}: ${m.message}`));
-          }
-        };
-        worker.onerror = (e) => {
-          e.preventDefault();
-          worker.terminate();
-          reject(new Error(`modadd worker ${w}: ${e.message}`));
-        };
-        worker.postMessage({
-          backend,
-          config: { ...plain, runs: share.map((i) => config.runs[i]) },
-          progressEvery: 50,
-        });
-      })
-    ),
-  );
-  // merge back into the caller's run order
-  const R = config.runs.length;
-  const evals: ModAddEval[] = [];
-  const final = new Array<ModAddWeights>(R);
-  const splits = new Array<{ train: Int32Array; test: Int32Array }>(R);
-  const ckpt = new Map<number, ModAddWeights[]>();
-  results.forEach((res, w) => {
-    const share = shares[w];
-    for (const e of res.evals) evals.push({ ...e, run: share[e.run] });
-    res.final.forEach((x, i) => (final[share[i]] = x));
-    res.splits.forEach((x, i) => (splits[share[i]] = x));
-    for (const [step, ws] of res.checkpoints) {
-      if (!ckpt.has(step)) ckpt.set(step, new Array<ModAddWeights>(R));
-      ws.forEach((x, i) => (ckpt.get(step)![share[i]] = x));
-    }
-  });
-  evals.sort((a, b) => a.step - b.step || a.run - b.run);
-  const checkpoints = new Map<number, ModAddWeights[]>();
-  for (const step of [...ckpt.keys()].sort((a, b) => a - b)) {
-    if (onCheckpoint) await onCheckpoint(step, ckpt.get(step)!);
-    else checkpoints.set(step, ckpt.get(step)!);
-  }
-  const trainSeconds = Math.max(...results.map((r) => r.trainSeconds));
-  return { evals, checkpoints, final, splits, trainSeconds };
 }

@@ -8,7 +8,6 @@ import {
   type ModAddWeights,
   splitSizes,
   trainModAdd,
-  trainModAddParallel,
 } from "./train.ts";
 
 const { tf } = await loadTf("wasm");
@@ -103,7 +102,7 @@ for (const loss of ["mse", "ce"] as const) {
   }
 }
 
-Deno.test("training d = 7 (150 steps) fits the training set; parallel workers give identical results", async () => {
+Deno.test("training d = 7 (150 steps) fits the training set; a run alone equals it trained beside others", async () => {
   const cfg = {
     d: 7,
     hidden: 24,
@@ -122,8 +121,38 @@ Deno.test("training d = 7 (150 steps) fits the training set; parallel workers gi
   // the Float64 re-evaluation of the returned weights agrees with the tfjs metrics
   const ref = lossModAdd(a.final[0], a.splits[0].train);
   assert.ok(Math.abs(ref.loss - last[0].trainLoss) < 1e-4);
-  const b = await trainModAddParallel(tf, cfg, { workers: 2 });
-  assert.deepEqual(b.evals, a.evals);
-  assert.deepEqual(b.final[1].v, a.final[1].v);
-  assert.deepEqual(b.checkpoints.get(100)![0].wa, a.checkpoints.get(100)![0].wa);
+  // one run per call (one cell each, as the harness runs them) gives the same numbers
+  const b = await trainModAdd(tf, { ...cfg, runs: [cfg.runs[1]] });
+  assert.deepEqual(b.final[0].v, a.final[1].v);
+  assert.deepEqual(
+    b.evals.map((e) => e.trainLoss),
+    a.evals.filter((e) => e.run === 1).map((e) => e.trainLoss),
+  );
+});
+
+Deno.test("a long run with weight decay holds no float32 subnormal in weights or moments", async () => {
+  const res = await trainModAdd(tf, {
+    d: 7,
+    hidden: 48,
+    lr: 0.02,
+    steps: 3000,
+    runs: [{ seed: 3, weightDecay: 5e-3 }],
+    subnormalSteps: [1000, 2000, 3000],
+  });
+  for (const s of res.subnormals) {
+    assert.deepEqual([s.weights, s.moments], [0, 0], `step ${s.step}`);
+  }
+  const off = await trainModAdd(tf, {
+    d: 7,
+    hidden: 48,
+    lr: 0.02,
+    steps: 3000,
+    runs: [{ seed: 3, weightDecay: 5e-3 }],
+    subnormalSteps: [3000],
+    flushSubnormals: false,
+  });
+  assert.ok(
+    off.subnormals[0].weights + off.subnormals[0].moments > 0,
+    "without the flush they appear",
+  );
 });

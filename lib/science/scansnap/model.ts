@@ -18,8 +18,7 @@
  * @module
  */
 
-import type { TfModule } from "../../tf.ts";
-import type { Progress } from "../../harness/progress.ts";
+import { FLUSH, flushBelow, type TfModule } from "../../tf.ts";
 import { Categorical, Rng } from "../math/rng.ts";
 import type * as tfjs from "@tensorflow/tfjs";
 
@@ -152,8 +151,8 @@ export interface TrainOptions {
   init: "zero" | "uniform";
   /** Steps (0 = before any update) at which Z and Y are snapshotted. */
   snapshotSteps: number[];
-  /** Progress reporting over steps. */
-  progress?: Progress;
+  /** Called after every step with the steps done and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What a batched training returns. */
@@ -193,7 +192,10 @@ export function lossAndGrads(
     const logits = tf.matMul(f, Y, false, true); // (G,B,M): Y f
     const logp = tf.logSoftmax(logits);
     const loss = tf.mean(tf.neg(tf.sum(tf.mul(labelOneHot, logp), -1)), 1) as tfjs.Tensor1D;
-    const gLogits = tf.div(tf.sub(tf.exp(logp), labelOneHot), B);
+    // probabilities below FLUSH.moment are exact zeros: exp of a very negative log-probability
+    // is a float32 subnormal, and they change the gradient by less than 1e-30
+    const p = flushBelow(tf, tf.exp(logp), FLUSH.moment);
+    const gLogits = tf.div(tf.sub(p, labelOneHot), B);
     const dY = tf.matMul(gLogits, f, true, false) as tfjs.Tensor3D; // Σ_b g_b f_bᵀ
     const gF = tf.matMul(gLogits, Y); // Yᵀ g
     const gC = tf.div(tf.sub(gF, tf.mul(f, tf.sum(tf.mul(f, gF), -1, true))), cn);
@@ -250,7 +252,6 @@ export async function trainBatched(tf: TfModule, opts: TrainOptions): Promise<Tr
     }));
     y.push(opts.runs.map((_, g) => Float64Array.from(yd.subarray(g * M * M, (g + 1) * M * M))));
   };
-  opts.progress?.start(`training ${G} run(s)`, opts.steps);
   const counts = new Float32Array(G * B * M);
   const qIdx = new Int32Array(G * B), yIdx = new Int32Array(G * B);
   for (let step = 0; step <= opts.steps; step++) {
@@ -272,14 +273,15 @@ export async function trainBatched(tf: TfModule, opts: TrainOptions): Promise<Tr
       const L = tf.oneHot(tf.tensor1d(yIdx, "int32"), M).reshape([G, B, M])
         .toFloat() as tfjs.Tensor3D;
       const { loss, dZ, dY } = lossAndGrads(tf, Z, Y, N, Q, L);
-      const nbZ = tf.add(tf.mul(bufZ, opts.momentum), dZ) as tfjs.Tensor3D;
-      const nbY = tf.add(tf.mul(bufY, opts.momentum), dY) as tfjs.Tensor3D;
+      // weights and momentum buffers never hold float32 subnormals (see lib/tf.ts FLUSH)
+      const nbZ = flushBelow(tf, tf.add(tf.mul(bufZ, opts.momentum), dZ), FLUSH.moment);
+      const nbY = flushBelow(tf, tf.add(tf.mul(bufY, opts.momentum), dY), FLUSH.moment);
       return {
         loss,
-        bufZ: nbZ,
-        bufY: nbY,
-        Z: tf.sub(Z, tf.mul(lrZ, nbZ)) as tfjs.Tensor3D,
-        Y: tf.sub(Y, tf.mul(lrY, nbY)) as tfjs.Tensor3D,
+        bufZ: nbZ as tfjs.Tensor3D,
+        bufY: nbY as tfjs.Tensor3D,
+        Z: flushBelow(tf, tf.sub(Z, tf.mul(lrZ, nbZ)), FLUSH.weight) as tfjs.Tensor3D,
+        Y: flushBelow(tf, tf.sub(Y, tf.mul(lrY, nbY)), FLUSH.weight) as tfjs.Tensor3D,
       };
     });
     tf.dispose([Z, Y, bufZ, bufY]);
@@ -287,9 +289,8 @@ export async function trainBatched(tf: TfModule, opts: TrainOptions): Promise<Tr
     const l = await out.loss.data();
     out.loss.dispose();
     for (let g = 0; g < G; g++) loss[g][step] = l[g];
-    opts.progress?.tick();
+    opts.onProgress?.(step + 1, opts.steps);
   }
-  opts.progress?.done();
   tf.dispose([Z, Y, bufZ, bufY, lrZ, lrY]);
   return { vocab, loss, z, y };
 }

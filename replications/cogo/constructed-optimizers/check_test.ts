@@ -42,4 +42,12 @@ Deno.test("constructed-optimizers: the check passes on the constructions and fai
     c.construction === "z_F4/6" ? { ...c, z: good.find((x) => x.role === "counter-example")!.z } : c
   );
   assert.notEqual(check(swapped.map((c) => measure(c, d))).verdict, "REPRODUCED");
+
+  // a NaN loss (e.g. an overflow in the synthesis) must not pass
+  const nan = rows.map((r) => (r.construction === "z_M" ? { ...r, loss: NaN } : r));
+  const res2 = check(nan);
+  assert.notEqual(res2.verdict, "REPRODUCED");
+  assert.equal(res2.items.find((i) => i.name.startsWith("z_M"))!.pass, false);
+  const nanR = rows.map((r) => (r.construction === "z_F6" ? { ...r, rn_max: NaN } : r));
+  assert.equal(check(nanR).items.find((i) => i.name.startsWith("r-space"))!.pass, false);
 });

@@ -1,27 +1,24 @@
 /**
- * cogo/ring-homomorphism — CoGO (Tian, arXiv 2410.01779): on the semi-ring of 2-layer networks
- * (sum = concatenate hidden nodes, product = Kronecker product over hidden nodes), the
- * quantities r_{k1k2k}(z) and r_{p,k1,k2,k}(z) are ring homomorphisms, and the MSE loss is a
- * function of them: ℓ(z) = d⁻¹ Σ_{k≠0} ℓ_k(z) + 1 − 1/d.
- *
- * We draw random real networks z1, z2 (Hermitian coefficients, no input DC), form z1 + z2 and
- * z1 * z2 with lib/modadd_algebra.ts, and measure the largest relative violation of each
- * identity; the loss identity is checked against the real-space MSE of the synthesised
- * weights on all d² pairs.
- *
- * Read top to bottom: configuration, the measurements, the run, the claim check.
+ * cogo/ring-homomorphism — CoGO: on the semi-ring of 2-layer networks the r-quantities are ring
+ * homomorphisms, and the MSE loss decomposes over them, checked on random networks in Float64.
  *
  * @module
  */
 
 import {
+  atMost,
   type CheckItem,
+  type CheckResult,
+  type Claim,
+  defineReplication,
+  fmt,
+  groupBy,
   num,
   type Profile,
-  type Replication,
   Rng,
   type Row,
   verdictOf,
+  where,
 } from "../../../mod.ts";
 import {
   type Element,
@@ -36,14 +33,49 @@ import {
   unit,
 } from "../../../lib/science/modadd/algebra.ts";
 
-// ---------------------------------------------------------------- configuration
+// ---------------------------------------------------------------- the claim
+const claim: Claim = {
+  statement: "On the semi-ring ⟨Z, +, *⟩ of 2-layer networks (+ concatenates hidden nodes, * is " +
+    "the Kronecker product along the hidden dimension), r_{k1k2k}(z) = Σ_j z_{a,k1,j} z_{b,k2,j} " +
+    "z_{c,k,j} and r_{p,k1,k2,k}(z) = Σ_j z_{p,k1,j} z_{p,k2,j} z_{c,k,j} are ring homomorphisms, " +
+    "and the MSE is ℓ = d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d with ℓ_k = −2 r_kkk + Σ_{k1k2} |r_{k1k2k}|² + " +
+    "¼|Σ_p Σ_k' r_{p,k',−k',k}|² + ¼ Σ_{m≠0} Σ_p |Σ_k' r_{p,k',m−k',k}|².",
+  source: "Tian, Composing Global Optimizers to Reasoning Tasks via Algebraic Objects in Neural " +
+    "Nets, arXiv 2410.01779: semi-ring and ring-homomorphism statements and the MSE-loss " +
+    "decomposition of the modular-addition section (talk slides 'Ring Homomorphism', 'MSE Loss'); " +
+    "research notes A10, A11",
+  paperValue: "exact identities (r(z1+z2) = r(z1)+r(z2), r(z1*z2) = r(z1)r(z2), r(1) = 1, ℓ(z) = " +
+    "d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d)",
+  scale: {
+    quick:
+      "d ∈ {5, 7, 11, 23}, 3 random pairs (z1, z2) per d, 2–8 nodes each (products up to 64 nodes)",
+    full: "d ∈ {5, 7, 11, 23, 31, 71}, 10 random pairs per d",
+  },
+  deviations: [
+    "The paper states the identities; we test them on random elements (complex normal " +
+    "coefficients, Hermitian so the weights are real) rather than on trained networks.",
+    "The loss identity is tested under the condition it needs: no DC on the input side " +
+    "(z_{a,0} = z_{b,0} = 0). The output DC z_{c,0} is left random: the centred loss ignores " +
+    "the class mean, so the identity holds with it (research notes A10 also set it to 0). " +
+    "With input DC the identity fails by the 2·A_0B_0 cross term (unit test in " +
+    "lib/science/modadd/algebra_test.ts).",
+    "Normalisation: z = (2d)^{1/3} × the 1/d-DFT coefficients (research notes A6), so " +
+    "r = 2d Σ_j A B C and the optimum is r_kkk = 1.",
+  ],
+};
+
+// ---------------------------------------------------------------- configuration: one cell per modulus
 /** Odd moduli, random trials per modulus, and the node-count range of each random factor. */
 const CONFIG: Record<Profile, { ds: number[]; trials: number; qMin: number; qMax: number }> = {
   quick: { ds: [5, 7, 11, 23], trials: 3, qMin: 2, qMax: 8 },
   full: { ds: [5, 7, 11, 23, 31, 71], trials: 10, qMin: 2, qMax: 8 },
 };
 
-/** Every identity must hold to this relative error (float64 rounding; see the claim). */
+/**
+ * Every identity must hold to this relative error: float64 rounding is 1e-17…1e-13 (an r value
+ * is a sum of ≤ 64 triple products; the loss has cancellation, condition ≤ 1e2), any algebraic
+ * slip (a missing conjugate, ¼ or factor 2) gives O(0.1–1).
+ */
 const REL_TOL = 1e-10;
 
 /** float64 machine epsilon, for the chart guide and messages. */
@@ -122,57 +154,60 @@ function trial(d: number, t: number, rng: Rng, qMin: number, qMax: number): Row[
   return rows;
 }
 
-// ---------------------------------------------------------------- run
-async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
-  const cfg = CONFIG[ctx.profile];
-  const rows: Row[] = [];
-  ctx.progress.start("random trials", cfg.ds.length * cfg.trials);
-  for (const d of cfg.ds) {
-    const rng = new Rng(ctx.seed * 1000 + d);
-    for (let t = 0; t < cfg.trials; t++) {
-      rows.push(...trial(d, t, rng, cfg.qMin, cfg.qMax));
-      ctx.progress.tick();
-      await Promise.resolve();
-    }
-  }
-  ctx.progress.done();
-  return rows;
+// ---------------------------------------------------------------- the cell: the random trials of one d
+/** One cell: modulus d, its trials drawn in turn from one generator seeded by the base seed. */
+interface Cell {
+  d: number;
+  seed: number;
+  trials: number;
+  qMin: number;
+  qMax: number;
+  [k: string]: number;
+}
+
+function cell({ d, seed, trials, qMin, qMax }: Cell): Row[] {
+  const rng = new Rng(seed * 1000 + d);
+  return Array.from({ length: trials }, (_, t) => trial(d, t, rng, qMin, qMax)).flat();
 }
 
 // ---------------------------------------------------------------- claim check
+/** The identities, the `kind` of their rows, in item order. */
+const IDENTITIES: [string, string][] = [
+  ["r_{k1k2k} and r_{p,k1,k2,k} are additive: r(z1 + z2) = r(z1) + r(z2)", "sum"],
+  ["r_{k1k2k} and r_{p,k1,k2,k} are multiplicative: r(z1 * z2) = r(z1) r(z2)", "product"],
+  ["r(1) = 1 for the unit network (one node, all coefficients 1)", "unit"],
+  [
+    "the loss decomposition d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d equals the real-space MSE (no input DC)",
+    "loss",
+  ],
+];
+
 /**
  * From the paper: (1) r_{k1k2k} and r_{p,k1,k2,k} are ring homomorphisms (additive, multiplicative,
  * r(1) = 1) on the semi-ring of networks; (2) the MSE loss equals d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d with
  * ℓ_k written in the r's alone. Both are exact identities, so in float64 every relative
- * violation must be at rounding level (≤ 1e-10) for every d, trial and identity.
+ * violation must be at rounding level (≤ REL_TOL) for every d, trial and identity; every trial
+ * must contribute the same number of checks of each identity.
  */
-export function check(rows: Row[]): ReturnType<typeof verdictOf> {
+export function check(rows: Row[]): CheckResult {
   const items: CheckItem[] = [];
   const ds = [...new Set(rows.map((r) => num(r, "d")))].sort((a, b) => a - b);
   const trials = new Set(rows.map((r) => `${r.d}/${r.trial}`)).size;
-  const groups: [string, string[]][] = [
-    ["r_{k1k2k} and r_{p,k1,k2,k} are additive: r(z1 + z2) = r(z1) + r(z2)", ["sum"]],
-    ["r_{k1k2k} and r_{p,k1,k2,k} are multiplicative: r(z1 * z2) = r(z1) r(z2)", ["product"]],
-    ["r(1) = 1 for the unit network (one node, all coefficients 1)", ["unit"]],
-    ["the loss decomposition d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d equals the real-space MSE (no input DC)", [
-      "loss",
-    ]],
-  ];
   const worst: string[] = [];
-  for (const [name, kinds] of groups) {
-    const rs = rows.filter((r) => kinds.includes(String(r.kind)));
-    const m = rs.length ? Math.max(...rs.map((r) => num(r, "max_rel_err"))) : NaN;
-    const perD = ds.map((d) => {
-      const x = rs.filter((r) => num(r, "d") === d).map((r) => num(r, "max_rel_err"));
-      return `d=${d}: ${Math.max(...x).toExponential(1)}`;
-    }).join(", ");
+  for (const [name, kind] of IDENTITIES) {
+    const rs = where(rows, { kind });
+    const errs = (xs: Row[]) => Math.max(...xs.map((r) => num(r, "max_rel_err")));
+    const m = rs.length ? errs(rs) : NaN;
+    const perD = [...groupBy(rs, "d")].map(([d, x]) => `d=${d}: ${fmt(errs(x), { digits: 2 })}`);
+    const item = atMost(name, m, REL_TOL);
     items.push({
-      name,
-      pass: rs.length > 0 && rs.length % trials === 0 && m <= REL_TOL,
-      measured: `max relative error ${m.toExponential(2)} over ${rs.length} checks (${perD})`,
-      expected: `≤ ${REL_TOL.toExponential(0)} (float64 rounding; ε = ${EPS.toExponential(2)})`,
+      ...item,
+      pass: item.pass && rs.length > 0 && rs.length % trials === 0,
+      measured: `max relative error ${fmt(m, { digits: 3 })} over ${rs.length} checks ` +
+        `(${perD.join(", ")})`,
+      expected: `${item.expected} (float64 rounding; ε = ${fmt(EPS, { digits: 3 })})`,
     });
-    worst.push(`${kinds[0]} ${m.toExponential(1)}`);
+    worst.push(`${kind} ${fmt(m, { digits: 2 })}`);
   }
   return verdictOf(
     items,
@@ -181,61 +216,31 @@ export function check(rows: Row[]): ReturnType<typeof verdictOf> {
 }
 
 // ---------------------------------------------------------------- the replication
-const replication: Replication = {
-  id: "cogo/ring-homomorphism",
+export default defineReplication({
   title: "r-quantities are ring homomorphisms and the MSE decomposes over them",
-  usesTf: false,
-  claim: {
-    statement:
-      "On the semi-ring ⟨Z, +, *⟩ of 2-layer networks (+ concatenates hidden nodes, * is " +
-      "the Kronecker product along the hidden dimension), r_{k1k2k}(z) = Σ_j z_{a,k1,j} z_{b,k2,j} " +
-      "z_{c,k,j} and r_{p,k1,k2,k}(z) = Σ_j z_{p,k1,j} z_{p,k2,j} z_{c,k,j} are ring homomorphisms, " +
-      "and the MSE is ℓ = d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d with ℓ_k = −2 r_kkk + Σ_{k1k2} |r_{k1k2k}|² + " +
-      "¼|Σ_p Σ_k' r_{p,k',−k',k}|² + ¼ Σ_{m≠0} Σ_p |Σ_k' r_{p,k',m−k',k}|².",
-    source:
-      "Tian, Composing Global Optimizers to Reasoning Tasks via Algebraic Objects in Neural " +
-      "Nets, arXiv 2410.01779: semi-ring and ring-homomorphism statements and the MSE-loss " +
-      "decomposition of the modular-addition section (talk slides 'Ring Homomorphism', 'MSE Loss'); " +
-      "research notes A10, A11",
-    paperValue:
-      "exact identities (r(z1+z2) = r(z1)+r(z2), r(z1*z2) = r(z1)r(z2), r(1) = 1, ℓ(z) = " +
-      "d⁻¹ Σ_{k≠0} ℓ_k + 1 − 1/d)",
-    scale: {
-      quick:
-        "d ∈ {5, 7, 11, 23}, 3 random pairs (z1, z2) per d, 2–8 nodes each (products up to 64 nodes)",
-      full: "d ∈ {5, 7, 11, 23, 31, 71}, 10 random pairs per d",
-    },
-    deviations: [
-      "The paper states the identities; we test them on random elements (complex normal " +
-      "coefficients, Hermitian so the weights are real) rather than on trained networks.",
-      "The loss identity is tested under the condition it needs: no DC on the input side " +
-      "(z_{a,0} = z_{b,0} = 0). The output DC z_{c,0} is left random: the centred loss ignores " +
-      "the class mean, so the identity holds with it (research notes A10 also set it to 0). " +
-      "With input DC the identity fails by the 2·A_0B_0 cross term (unit test in " +
-      "lib/modadd_algebra_test.ts).",
-      "Normalisation: z = (2d)^{1/3} × the 1/d-DFT coefficients (research notes A6), so " +
-      "r = 2d Σ_j A B C and the optimum is r_kkk = 1.",
-    ],
-    tolerances: "All values are deterministic Float64 sums. Relative errors are rounding noise " +
-      "(1e-17…1e-13): an r value is a sum of ≤ 64 triple products, the loss a sum over d³ squared " +
-      "r's with cancellation between −2r_kkk and the squares, bounded by ~q·ε·(condition ≤ 1e2). " +
-      "The check threshold 1e-10 keeps 3 orders of margin above that; any algebraic slip (a " +
-      "missing conjugate, ¼ or factor 2) gives O(0.1–1). In the golden, max_rel_err is pure " +
-      "rounding residue whose last bits may differ across platforms, so it compares with atol " +
-      "1e-12 (far above the residue, far below a real failure); scale (|r| and loss values, " +
-      "O(1–1e3)) with rtol 1e-9.",
-    notes: `Relative errors are normwise per identity: max over all d³ index triples of |lhs − rhs|,
-divided by max |rhs| (so near-zero entries do not inflate them); for the loss, |ℓ_r − ℓ_real| / ℓ_real.
-Identity labels: r_abc = r_{k1k2k}, r_a = r_{a,k1,k2,k}, r_b = r_{b,k1,k2,k}; "loss(z): from r = real MSE"
-compares ℓ(z) computed from the r's with the real-space MSE of z's weights.
-The real-space loss is computed from synthesised weights W_a[j,m] = (2d)^{-1/3} Σ_k z_{a,k,j} ω^{km},
-V[m,j] = (2d)^{-1/3} Σ_k z_{c,k,j} ω^{−km} on all d² pairs (a, b), label (a + b) mod d, per-sample
-‖P o − (e_y − 1/d)‖² averaged over pairs. The derivation of the decomposition is in
-replications/cogo/constructed-optimizers/README.md.`,
+  claim,
+  grid: ({ profile, seed }) => {
+    const { ds, ...rest } = CONFIG[profile];
+    return ds.map((d): Cell => ({ d, seed, ...rest }));
   },
-  run,
-  check: (rows) => check(rows),
-  chart: new URL("./chart.vl.json", import.meta.url),
-};
-
-export default replication;
+  cell,
+  // ≈ 1 s of one core per trial at d = 71 (d³ r tables, d² pairs), measured
+  cost: ({ d, trials }) => 0.01 + trials * (d / 71) ** 3.3,
+  check,
+  tolerances: {
+    keys: ["d", "trial", "identity"],
+    columns: {
+      max_rel_err: {
+        atol: 1e-12,
+        why: "pure float64 rounding residue (1e-17…1e-13) whose last bits may differ across " +
+          "platforms; 1e-12 is far above it and far below any real violation (O(0.1–1))",
+      },
+    },
+    default: {
+      atol: 1e-12,
+      rtol: 1e-9,
+      why: "deterministic Float64 sums on seeded random elements: q1, q2, q are integers; " +
+        "scale (|r| or loss, O(1–1e3)) compares at rtol 1e-9",
+    },
+  },
+});

@@ -1,20 +1,19 @@
 /**
  * li2/node-efficiency — Li² Theorem 3: for an Abelian group, K = 2M − 2 hidden nodes holding
- * the irreps (w = [u; ±u], u a Fourier character) reconstruct the centred target exactly with
- * a free (η → 0 ridge) top layer, whereas unstructured (memorising) nodes need about M².
- *
- * Read top to bottom: configuration, node sets, run (least-squares residual of Ỹ on the
- * centred hidden features for each node set), the claim check.
+ * the irreps reconstruct the centred target exactly with a free top layer, whereas
+ * unstructured (memorising) nodes need about M².
  *
  * @module
  */
 
 import {
   type CheckItem,
+  type CheckResult,
+  type Claim,
+  defineReplication,
   groupBy,
   num,
   type Profile,
-  type Replication,
   Rng,
   type Row,
   verdictOf,
@@ -22,18 +21,46 @@ import {
 import { cyclicGroup } from "../../../lib/science/math/groups.ts";
 import {
   allPairs,
-  centreColumns,
   centredTargets,
-  frob,
-  leastSquaresResidual,
   type PairData,
   squareFeatures,
 } from "../../../lib/science/li2/energy.ts";
+import { centreColumns, frob, leastSquaresResidual } from "../../../lib/science/math/linalg.ts";
 
-// ---------------------------------------------------------------- configuration
-const CONFIG: Record<Profile, { moduli: number[] }> = {
-  quick: { moduli: [7, 11, 13] },
-  full: { moduli: [7, 11, 13, 17, 19, 23] },
+// ---------------------------------------------------------------- the claim
+const claim: Claim = {
+  statement: "For an Abelian group (modular addition) with σ(x) = x², if for each irrep the " +
+    "hidden layer holds the pair of learned weights w = [u; ±u] (E optimised in the complex " +
+    "domain) and the top layer is fitted freely (ridge with η = 0), the network reproduces the " +
+    "centred target exactly, Ŷ = Ỹ, with K = 2M − 2 nodes; a memorisation solution needs M² " +
+    "nodes (one per input pair).",
+  source: "Tian, arXiv 2509.21519: Theorem 3 (Target reconstruction) and the remark after it " +
+    "(talk slide 'Emerging features are more efficient!')",
+  paperValue:
+    "K = 2Σ_{k≠0} m_k²d_k² = 2M − 2 for an Abelian group, versus M² for memorisation; Ŷ = Ỹ",
+  scale: {
+    quick: "Z_7, Z_11, Z_13 on all M² pairs",
+    full: "Z_M for M ∈ {7, 11, 13, 17, 19, 23} on all M² pairs",
+  },
+  deviations: [
+    "The theorem is about representation power, so no training is run: nodes are set to the " +
+    "maximisers of Theorem 2 (complex characters φ_k, w = [φ_k; ±φ_k]) and the top layer is the " +
+    "η → 0 ridge (least squares by a pseudo-inverse with relative eigenvalue cut 1e-10) on " +
+    "features centred over samples.",
+    "Complex nodes and a complex top layer are fitted through the real embedding " +
+    "[[Re F, −Im F], [Im F, Re F]]; the output must equal Ỹ with zero imaginary part.",
+    "Memorisation is represented by random Gaussian real nodes (unstructured); the exact M² count " +
+    "of the paper (one node per pair) becomes M² − 1 here because centring removes one dimension.",
+    "Informative rows (not checked): with REAL weights 2M − 2 Fourier nodes [cos;±cos], [sin;±sin] " +
+    "explain only half of each frequency (cos(a+b) but not sin(a+b)); adding [cos+sin; ±(cos+sin)] " +
+    "(3M − 3 real nodes) is exact. The 2M − 2 count needs the complex domain, as the theorem assumes.",
+  ],
+};
+
+// ---------------------------------------------------------------- configuration: one cell per modulus
+const MODULI: Record<Profile, number[]> = {
+  quick: [7, 11, 13],
+  full: [7, 11, 13, 17, 19, 23],
 };
 
 // ---------------------------------------------------------------- node sets and features
@@ -112,104 +139,80 @@ function realPairs(M: number, fs: ((m: number) => number)[]): { Wt: Float64Array
   return { Wt, K };
 }
 
-// ---------------------------------------------------------------- run
-async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
-  const { moduli } = CONFIG[ctx.profile];
+// ---------------------------------------------------------------- the cell: every node set for one M
+function cell({ M, seed }: { M: number; seed: number }): Row[] {
   const rows: Row[] = [];
-  ctx.progress.start("node sets", moduli.length);
-  for (const M of moduli) {
-    const d = allPairs(cyclicGroup(M));
-    const n = d.a.length;
-    const Y = centredTargets(d);
-    const rng = new Rng(ctx.seed * 100 + M);
-    const ks = Array.from({ length: M - 1 }, (_, i) => i + 1);
-    // (a) complex Fourier nodes, all irreps and with j irreps (2j nodes) removed
-    for (let drop = 0; drop < M - 1; drop += drop < 2 ? 1 : Math.max(1, Math.floor((M - 1) / 4))) {
-      const keep = ks.slice(drop);
-      const f = complexFourierFeatures(d, keep);
-      const r = complexResidual(f.re, f.im, n, f.K, Y, M);
-      rows.push({
-        M,
-        node_set: "complex_fourier",
-        K: f.K,
-        irreps_missing: drop,
-        residual: r.residual,
-        predicted: drop / (M - 1),
-        rank: r.rank,
-      });
-    }
-    // (b) only the '+' node of each pair (K = M − 1): the single-variable terms of σ are not cancelled
-    {
-      const f = complexFourierFeatures(d, ks);
-      const pick = (A: Float64Array) =>
-        Float64Array.from(
-          { length: n * (M - 1) },
-          (_, t) => A[Math.floor(t / (M - 1)) * f.K + 2 * (t % (M - 1))],
-        );
-      const r = complexResidual(pick(f.re), pick(f.im), n, M - 1, Y, M);
-      rows.push({
-        M,
-        node_set: "complex_fourier_plus_only",
-        K: M - 1,
-        irreps_missing: 0,
-        residual: r.residual,
-        predicted: NaN,
-        rank: r.rank,
-      });
-    }
-    // (c) real Fourier nodes: [c;±c],[s;±s] per frequency pair (2M − 2 nodes), and with [c+s;±(c+s)] added (3M − 3)
-    const half = (M - 1) / 2;
-    const cosF = (k: number) => (m: number) => Math.cos(2 * Math.PI * k * m / M) / Math.sqrt(M);
-    const sinF = (k: number) => (m: number) => Math.sin(2 * Math.PI * k * m / M) / Math.sqrt(M);
-    const sumF = (k: number) => (m: number) => cosF(k)(m) + sinF(k)(m);
-    for (
-      const [name, make] of [
-        ["real_fourier_cc_ss", (k: number) => [cosF(k), sinF(k)]],
-        ["real_fourier_cc_ss_sum", (k: number) => [cosF(k), sinF(k), sumF(k)]],
-      ] as const
-    ) {
-      const fs = Array.from({ length: half }, (_, i) => make(i + 1)).flat();
-      const { Wt, K } = realPairs(M, fs);
-      const r = realResidual(squareFeatures(d, Wt, K), n, K, Y, M);
-      rows.push({
-        M,
-        node_set: name,
-        K,
-        irreps_missing: 0,
-        residual: r.residual,
-        predicted: NaN,
-        rank: r.rank,
-      });
-    }
-    // (d) random (unstructured, memorising) real nodes at increasing width
-    const widths = [
-      ...new Set([
-        2 * M - 2,
-        Math.round(M * M / 4),
-        Math.round(M * M / 2),
-        M * M - M,
-        M * M - 2,
-        M * M - 1,
-        M * M,
-      ]),
-    ];
-    for (const K of widths) {
-      const Wt = rng.fill(K * 2 * M, (r) => r.normal());
-      const r = realResidual(squareFeatures(d, Wt, K), n, K, Y, M);
-      rows.push({
-        M,
-        node_set: "random_real",
-        K,
-        irreps_missing: NaN,
-        residual: r.residual,
-        predicted: NaN,
-        rank: r.rank,
-      });
-    }
-    ctx.progress.tick();
-    await Promise.resolve();
+  const d = allPairs(cyclicGroup(M));
+  const n = d.a.length;
+  const Y = centredTargets(d);
+  const rng = new Rng(seed * 100 + M);
+  const ks = Array.from({ length: M - 1 }, (_, i) => i + 1);
+  // (a) complex Fourier nodes, all irreps and with j irreps (2j nodes) removed
+  for (let drop = 0; drop < M - 1; drop += drop < 2 ? 1 : Math.max(1, Math.floor((M - 1) / 4))) {
+    const keep = ks.slice(drop);
+    const f = complexFourierFeatures(d, keep);
+    const r = complexResidual(f.re, f.im, n, f.K, Y, M);
+    rows.push({
+      M,
+      node_set: "complex_fourier",
+      K: f.K,
+      irreps_missing: drop,
+      residual: r.residual,
+      predicted: drop / (M - 1),
+      rank: r.rank,
+    });
   }
-  ctx.progress.done();
+  // (b) only the '+' node of each pair (K = M − 1): the single-variable terms of σ are not cancelled
+  {
+    const f = complexFourierFeatures(d, ks);
+    const pick = (A: Float64Array) =>
+      Float64Array.from(
+        { length: n * (M - 1) },
+        (_, t) => A[Math.floor(t / (M - 1)) * f.K + 2 * (t % (M - 1))],
+      );
+    const r = complexResidual(pick(f.re), pick(f.im), n, M - 1, Y, M);
+    rows.push({
+      M,
+      node_set: "complex_fourier_plus_only",
+      K: M - 1,
+      irreps_missing: 0,
+      residual: r.residual,
+      rank: r.rank,
+    });
+  }
+  // (c) real Fourier nodes: [c;±c],[s;±s] per frequency pair (2M − 2 nodes), and with [c+s;±(c+s)] added (3M − 3)
+  const half = (M - 1) / 2;
+  const cosF = (k: number) => (m: number) => Math.cos(2 * Math.PI * k * m / M) / Math.sqrt(M);
+  const sinF = (k: number) => (m: number) => Math.sin(2 * Math.PI * k * m / M) / Math.sqrt(M);
+  const sumF = (k: number) => (m: number) => cosF(k)(m) + sinF(k)(m);
+  for (
+    const [name, make] of [
+      ["real_fourier_cc_ss", (k: number) => [cosF(k), sinF(k)]],
+      ["real_fourier_cc_ss_sum", (k: number) => [cosF(k), sinF(k), sumF(k)]],
+    ] as const
+  ) {
+    const fs = Array.from({ length: half }, (_, i) => make(i + 1)).flat();
+    const { Wt, K } = realPairs(M, fs);
+    const r = realResidual(squareFeatures(d, Wt, K), n, K, Y, M);
+    rows.push({ M, node_set: name, K, irreps_missing: 0, residual: r.residual, rank: r.rank });
+  }
+  // (d) random (unstructured, memorising) real nodes at increasing width
+  const widths = [
+    ...new Set([
+      2 * M - 2,
+      Math.round(M * M / 4),
+      Math.round(M * M / 2),
+      M * M - M,
+      M * M - 2,
+      M * M - 1,
+      M * M,
+    ]),
+  ];
+  for (const K of widths) {
+    const Wt = rng.fill(K * 2 * M, (r) => r.normal());
+    const r = realResidual(squareFeatures(d, Wt, K), n, K, Y, M);
+    rows.push({ M, node_set: "random_real", K, residual: r.residual, rank: r.rank });
+  }
   return rows;
 }
 
@@ -221,7 +224,7 @@ async function run(ctx: Parameters<Replication["run"]>[0]): Promise<Row[]> {
  * M² nodes: residual > 1e-9 up to K = M² − 2 and ≤ 1e-12 from K = M² − 1 (the centred
  * feature space has dimension M² − 1).
  */
-function check(rows: Row[]): ReturnType<typeof verdictOf> {
+export function check(rows: Row[]): CheckResult {
   const items: CheckItem[] = [];
   const summary: string[] = [];
   for (const [modulus, mr] of groupBy(rows, "M")) {
@@ -272,53 +275,28 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
 }
 
 // ---------------------------------------------------------------- the replication
-const replication: Replication = {
-  id: "li2/node-efficiency",
+export default defineReplication({
   title: "Target reconstruction: 2M − 2 Fourier nodes suffice (vs ~M² unstructured nodes)",
-  usesTf: false,
-  claim: {
-    statement: "For an Abelian group (modular addition) with σ(x) = x², if for each irrep the " +
-      "hidden layer holds the pair of learned weights w = [u; ±u] (E optimised in the complex " +
-      "domain) and the top layer is fitted freely (ridge with η = 0), the network reproduces the " +
-      "centred target exactly, Ŷ = Ỹ, with K = 2M − 2 nodes; a memorisation solution needs M² " +
-      "nodes (one per input pair).",
-    source: "Tian, arXiv 2509.21519: Theorem 3 (Target reconstruction) and the remark after it " +
-      "(talk slide 'Emerging features are more efficient!')",
-    paperValue:
-      "K = 2Σ_{k≠0} m_k²d_k² = 2M − 2 for an Abelian group, versus M² for memorisation; Ŷ = Ỹ",
-    scale: {
-      quick: "Z_7, Z_11, Z_13 on all M² pairs",
-      full: "Z_M for M ∈ {7, 11, 13, 17, 19, 23} on all M² pairs",
+  claim,
+  grid: ({ profile, seed }) => MODULI[profile].map((M) => ({ M, seed })),
+  cell,
+  cost: ({ M }) => (M / 13) ** 6,
+  check,
+  fill: NaN,
+  tolerances: {
+    keys: ["M", "node_set", "K"],
+    columns: {
+      residual: {
+        atol: 1e-12,
+        rtol: 1e-8,
+        why: "Float64 least squares: exact zeros come out at 1e-30…1e-20 (rounding bits vary), " +
+          "non-zero residuals reproduce to ~1e-12",
+      },
     },
-    deviations: [
-      "The theorem is about representation power, so no training is run: nodes are set to the " +
-      "maximisers of Theorem 2 (complex characters φ_k, w = [φ_k; ±φ_k]) and the top layer is the " +
-      "η → 0 ridge (least squares by a pseudo-inverse with relative eigenvalue cut 1e-10) on " +
-      "features centred over samples.",
-      "Complex nodes and a complex top layer are fitted through the real embedding " +
-      "[[Re F, −Im F], [Im F, Re F]]; the output must equal Ỹ with zero imaginary part.",
-      "Memorisation is represented by random Gaussian real nodes (unstructured); the exact M² count " +
-      "of the paper (one node per pair) becomes M² − 1 here because centring removes one dimension.",
-      "Informative rows (not checked): with REAL weights 2M − 2 Fourier nodes [cos;±cos], [sin;±sin] " +
-      "explain only half of each frequency (cos(a+b) but not sin(a+b)); adding [cos+sin; ±(cos+sin)] " +
-      "(3M − 3 real nodes) is exact. The 2M − 2 count needs the complex domain, as the theorem assumes.",
-    ],
-    tolerances: "Float64 least squares through a symmetric eigen-decomposition: residuals that " +
-      "are exactly 0 come out at 1e-30…1e-20 and vary with the last bits (atol 1e-12); non-zero " +
-      "residuals reproduce to ~1e-12 (rtol 1e-8); ranks are integers (exact).",
-    notes:
-      `Why 2M − 2: with h = (φ_k(a) ± φ_k(b))/√2, σ(h) = (φ_{2k}(a) + φ_{2k}(b))/2 ± φ_k(a)φ_k(b),
-so the difference of the ± pair is φ_k(a)φ_k(b) = e^{ikω(a+b)}/M, a function of a + b. The centred
-target's columns δ(a+b=c) − 1/M = (1/M)Σ_{k≠0} e^{ikω(a+b−c)} lie in the span of these M − 1
-functions, so 2(M − 1) nodes give Ŷ = Ỹ; the single-variable terms are orthogonal to every target
-column after centring. Removing the pair of irrep k removes exactly the share 1/(M − 1) of ‖Ỹ‖²
-(the M − 1 nontrivial frequencies carry equal energy). Unstructured quadratic nodes span a generic
-K-dimensional subspace of the (M² − 1)-dimensional centred function space on pairs, which contains
-the (M − 1)-dimensional target span only when K ≥ M² − 1.`,
+    default: {
+      atol: 1e-12,
+      rtol: 1e-8,
+      why: "deterministic Float64; ranks and counts are integers, predicted shares exact",
+    },
   },
-  run,
-  check: (rows) => check(rows),
-  chart: new URL("./chart.vl.json", import.meta.url),
-};
-
-export default replication;
+});

@@ -1,27 +1,54 @@
 /**
- * scan-snap/bn-phase-transition — Scan & Snap, Theorem 4 and Fig. 9 (App. F):
- * B_n(t) grows as O(ln t) while attention scans and as O(ln ln t) once it snaps, after
- * t0 ≈ 2K ln M / η_Y; larger learning rates give an earlier transition.
- *
- * Read top to bottom: configuration, the paper's dynamics (Float64 RK4) and exact solution,
- * the closed forms of Theorem 4, the run, the claim check.
+ * scan-snap/bn-phase-transition — Scan & Snap Theorem 4 (Fig. 9): B_n(t) grows as O(ln t)
+ * while attention scans and as O(ln ln t) after t0 ≈ 2K ln M/η_Y; larger learning rates give
+ * an earlier transition.
  *
  * @module
  */
 
 import {
   type CheckItem,
-  fitLine,
+  type CheckResult,
+  type Claim,
+  defineReplication,
+  type GridContext,
   groupBy,
-  integrateRk4,
   num,
   type Profile,
-  type Replication,
   type Row,
   verdictOf,
 } from "../../../mod.ts";
+import { integrateRk4 } from "../../../lib/science/math/ode.ts";
+import { fitLine } from "../../../lib/science/math/stats.ts";
+import { bnRhs } from "../../../lib/science/scansnap/theory.ts";
 
-// ---------------------------------------------------------------- configuration
+// ---------------------------------------------------------------- the claim
+const claim: Claim = {
+  statement: "The growth factor B_n(t) of the attention's relative gain grows as O(ln t) while " +
+    "attention scans and as O(ln ln t) after t0 = O(2K ln M/η_Y) (attention snaps); with " +
+    "ν = η_Y/η_Z fixed, larger learning rates give an earlier transition.",
+  source: "Tian, Wang, Chen, Du, Scan and Snap, NeurIPS 2023, arXiv 2305.16380v4: Theorem 4 " +
+    "(Eqn. 14), its proof in App. F (Eqn. 118–133), Fig. 9 right panel (the talk's figure)",
+  paperValue: "B_n(t) ≈ ¼ ln(C0 + 2K(η_Z/η_Y) ln²(Mη_Y t/K)) for t ≥ t0 ≈ 2K ln M/η_Y " +
+    "(t0 = 36.8, 18.4, 9.2, 4.6, 2.3 for η = 0.5…8 at M = 10⁴, K = 1); B(t0) equal for all η",
+  scale: {
+    quick: "paper scale: Fig. 9 right panel (M = 10⁴, ν = 1, five (η_Z, η_Y) pairs, " +
+      "t ∈ [0, 50]), RK4 dt = 1e-3, 161 output times plus t0",
+    full:
+      "both panels of Fig. 9 (adds M = 100, ν = 10, t ∈ [0, 5]), RK4 dt = 1e-4, 401 times plus t0",
+  },
+  deviations: [
+    "K = 1 and C0 = 1 are not stated in the caption; they are inferred from the figure's " +
+    "axis ranges (max B = 1.53 under the 1.6 tick; K = 10 would exceed it).",
+    "The talk's slide writes B_n ~ ln(…) without the ¼ prefactor of Eqn. 14; we follow the " +
+    "paper's Eqn. 14/129 (the slide's curve is 4× ours).",
+    "t0 is taken without the o(1) correction (1+ω1), ω1 = 0.27 at M = 10⁴; the transition " +
+    "check allows a factor 2 around it.",
+    "B_n(0) = 0 (Eqn. 12's definition); the printed Eqn. 124 gives ¼ ln C0, equal for C0 = 1.",
+  ],
+};
+
+// ---------------------------------------------------------------- configuration: one cell per (panel, η_Z)
 /** One panel of Fig. 9: vocabulary size M, ν = η_Y/η_Z, and the η_Z values. */
 interface Panel {
   name: string;
@@ -42,26 +69,7 @@ const CONFIG: Record<Profile, { panels: Panel[]; points: number; dt: number }> =
   full: { panels: [RIGHT, LEFT], points: 400, dt: 1e-4 },
 };
 
-// ---------------------------------------------------------------- the dynamics
-/**
- * State (u, z, B): u(t) = h(t/K) is the decoder margin per M (Lemma 6), z the common-token
- * attention logit (Eqn. 118), B = B_n (Theorem 3, Eqn. 12: B_n = η_Z ∫ ξ_n).
- *   du/dt = (η_Y/K) / D,            D = (M−1) + e^{M u}
- *   γ     = (M−1)² u / D            (speed-control coefficient, Eqn. 85)
- *   dz/dt = −(η_Z/C0) γ e^{4z},     dB/dt = +(η_Z/C0) γ e^{4z}
- */
-function rhs(M: number, etaZ: number, etaY: number) {
-  return (_t: number, y: Float64Array, dy: Float64Array) => {
-    const [u, z] = y;
-    const D = (M - 1) + Math.exp(M * u);
-    const gamma = (M - 1) ** 2 * u / D;
-    const drive = (etaZ / C0) * gamma * Math.exp(4 * z);
-    dy[0] = (etaY / K) / D;
-    dy[1] = -drive;
-    dy[2] = drive;
-  };
-}
-
+// ---------------------------------------------------------------- the closed forms (Eqn. 45, 129, Theorem 4)
 /** x = M·h(t/K) from Eqn. 45: e^x + (M−1)x = M η_Y t/K + 1 (Newton from above the root). */
 export function decoderMargin(M: number, etaY: number, t: number): number {
   const rhsValue = M * etaY * t / K + 1;
@@ -107,37 +115,28 @@ function outputTimes(p: Panel, points: number, t0: number): number[] {
   return ts.sort((a, b) => a - b);
 }
 
-// ---------------------------------------------------------------- run
-async function run(
-  ctx: Parameters<Replication["run"]>[0],
-): Promise<Row[]> {
+// ---------------------------------------------------------------- the cell: one (panel, η) curve
+/** The (u, z, B) system of App. F (Eqn. 118–119, with γ of Eqn. 85) by RK4, with the closed forms. */
+function cell({ panel, etaZ }: { panel: string; etaZ: number }, ctx: GridContext): Row[] {
   const cfg = CONFIG[ctx.profile];
-  const rows: Row[] = [];
-  const curves = cfg.panels.flatMap((p) => p.etaZ.map((etaZ) => ({ p, etaZ })));
-  ctx.progress.start("integrating", curves.length);
-  for (const { p, etaZ } of curves) {
-    const etaY = p.nu * etaZ;
-    const times = outputTimes(p, cfg.points, t0Of(p.M, etaY));
-    const states = integrateRk4(rhs(p.M, etaZ, etaY), 0, [0, 0, 0], times, { dt: cfg.dt });
-    times.forEach((t, i) => {
-      rows.push({
-        panel: p.name,
-        M: p.M,
-        eta_z: etaZ,
-        eta_y: etaY,
-        t,
-        B: states[i][2],
-        B_exact: bExact(p.M, etaZ, etaY, t),
-        B_scan: bScan(p.M, etaZ, etaY, t),
-        B_snap: bSnap(p.M, etaZ, etaY, t),
-        t0: t0Of(p.M, etaY),
-      });
-    });
-    ctx.progress.tick();
-    await Promise.resolve();
-  }
-  ctx.progress.done();
-  return rows;
+  const p = cfg.panels.find((x) => x.name === panel)!;
+  const etaY = p.nu * etaZ;
+  const times = outputTimes(p, cfg.points, t0Of(p.M, etaY));
+  const states = integrateRk4(bnRhs({ M: p.M, etaZ, etaY, K, C0 }), 0, [0, 0, 0], times, {
+    dt: cfg.dt,
+  });
+  return times.map((t, i) => ({
+    panel: p.name,
+    M: p.M,
+    eta_z: etaZ,
+    eta_y: etaY,
+    t,
+    B: states[i][2],
+    B_exact: bExact(p.M, etaZ, etaY, t),
+    B_scan: bScan(p.M, etaZ, etaY, t),
+    B_snap: bSnap(p.M, etaZ, etaY, t),
+    t0: t0Of(p.M, etaY),
+  }));
 }
 
 // ---------------------------------------------------------------- claim check
@@ -151,7 +150,7 @@ async function run(
  * (5) B(t0) is the same for every η of a panel (Fig. 9's dots) and B is ordered by η at
  * every t > 0.
  */
-function check(rows: Row[]): ReturnType<typeof verdictOf> {
+export function check(rows: Row[]): CheckResult {
   const items: CheckItem[] = [];
   const summary: string[] = [];
   for (const [panel, pr] of groupBy(rows, "panel")) {
@@ -280,59 +279,22 @@ function check(rows: Row[]): ReturnType<typeof verdictOf> {
 }
 
 // ---------------------------------------------------------------- the replication
-const replication: Replication = {
-  id: "scan-snap/bn-phase-transition",
+export default defineReplication({
   title: "B_n(t): O(ln t) scanning, then O(ln ln t) snapping after t0",
-  usesTf: false,
-  claim: {
-    statement: "The growth factor B_n(t) of the attention's relative gain grows as O(ln t) while " +
-      "attention scans and as O(ln ln t) after t0 = O(2K ln M/η_Y) (attention snaps); with " +
-      "ν = η_Y/η_Z fixed, larger learning rates give an earlier transition.",
-    source: "Tian, Wang, Chen, Du, Scan and Snap, NeurIPS 2023, arXiv 2305.16380v4: Theorem 4 " +
-      "(Eqn. 14), its proof in App. F (Eqn. 118–133), Fig. 9 right panel (the talk's figure)",
-    paperValue: "B_n(t) ≈ ¼ ln(C0 + 2K(η_Z/η_Y) ln²(Mη_Y t/K)) for t ≥ t0 ≈ 2K ln M/η_Y " +
-      "(t0 = 36.8, 18.4, 9.2, 4.6, 2.3 for η = 0.5…8 at M = 10⁴, K = 1); B(t0) equal for all η",
-    scale: {
-      quick: "paper scale: Fig. 9 right panel (M = 10⁴, ν = 1, five (η_Z, η_Y) pairs, " +
-        "t ∈ [0, 50]), RK4 dt = 1e-3, 161 output times plus t0",
-      full:
-        "both panels of Fig. 9 (adds M = 100, ν = 10, t ∈ [0, 5]), RK4 dt = 1e-4, 401 times plus t0",
+  claim,
+  grid: ({ profile }) =>
+    CONFIG[profile].panels.flatMap((p) => p.etaZ.map((etaZ) => ({ panel: p.name, etaZ }))),
+  cell,
+  cost: ({ panel }, profile) => (panel === RIGHT.name ? 0.1 : 0.02) * (profile === "full" ? 10 : 1),
+  check,
+  tolerances: {
+    keys: ["panel", "eta_z", "t"],
+    default: {
+      atol: 1e-12,
+      rtol: 1e-9,
+      why: "deterministic Float64 (fixed-step RK4, Newton): only the last bits of Math.exp/log " +
+        "differ across machines, which 50k steps amplify to ~1e-13; still catches any change " +
+        "of the dynamics, step size or output grid",
     },
-    deviations: [
-      "K = 1 and C0 = 1 are not stated in the caption; they are inferred from the figure's " +
-      "axis ranges (max B = 1.53 under the 1.6 tick; K = 10 would exceed it).",
-      "The talk's slide writes B_n ~ ln(…) without the ¼ prefactor of Eqn. 14; we follow the " +
-      "paper's Eqn. 14/129 (the slide's curve is 4× ours).",
-      "t0 is taken without the o(1) correction (1+ω1), ω1 = 0.27 at M = 10⁴; the transition " +
-      "check allows a factor 2 around it.",
-      "B_n(0) = 0 (Eqn. 12's definition); the printed Eqn. 124 gives ¼ ln C0, equal for C0 = 1.",
-    ],
-    tolerances: "Everything is deterministic Float64 (RK4 with a fixed step, Newton for the " +
-      "exact solution): across machines only the last bits of Math.exp/log can differ, which " +
-      "50k steps amplify to ~1e-13; rtol 1e-9 with atol 1e-12 leaves three orders of margin " +
-      "yet catches any change of the dynamics, step size or output grid.",
-    notes: `Derivation (paraphrasing App. D–F of the paper).
-Decoder: with the reparameterised decoder Y and one query per class, the correct next token's
-logit margin is M·h, where h solves dh/dt = η_Y/(M−1+e^{Mh}) (Lemma 6), i.e.
-e^{Mh} + (M−1)Mh = Mη_Y t + 1 (Eqn. 45). With K classes sampled uniformly each class has seen
-t/K steps, so u(t) = h(t/K). The back-propagated gradient into attention is scaled by the
-speed-control coefficient γ = (M−1)² u/(M−1+e^{Mu}) (Eqn. 85).
-Attention: Theorem 3 defines B_n = η_Z ∫ ξ_n dt. Under the Sec. 6 reduction (one common token
-with logit z, normalisation ρ0, C0 = ρ0⁴/K), ż = −(η_Z/C0) γ e^{4z} and ξ_n = γ e^{4z}/C0
-(Eqn. 118–119). Hence dB/dt = −dz/dt, e^{−4z} = 1 + 4Γ/C0 with Γ = η_Z ∫γ, and changing variables
-dt = (K/η_Y)(M−1+e^{Mu}) du gives Γ = η_Z K (M−1)² u²/(2η_Y), so
-B_n = ¼ ln(1 + 2(η_Z/η_Y) K (M−1)² h(t/K)²/C0) exactly (Eqn. 129).
-Regimes (Lemma 9): for t ≤ K ln M/η_Y, h ≈ η_Y t/(MK) → B ≈ ¼ ln(C0 + 2η_Yη_Z t²(M−1)²/(KM²)),
-i.e. ½ ln t + const (scanning); for t ≥ 2(1+ω1)K ln M/η_Y, h ≈ ln(Mη_Y t/K)/M → Theorem 4's
-snapping form, i.e. ½ ln ln t + const. With ν fixed, B depends on t only through η_Y t, so
-every curve reaches the same B(t0) = ¼ ln(1 + 2K(M−1)²M⁻²ν⁻¹ ln²(2M ln M)) (Fig. 9's dots).
-Compared with the reconstruction in research notes §1.6: same structure (its ξ is M·h, its
-e^{−B} feedback is the shrinking common-token logit), but its B is 4× the paper's B_n and it
-reads the figure's "v" as a multiplier; in the paper ν = η_Y/η_Z.`,
   },
-  run,
-  check: (rows) => check(rows),
-  chart: new URL("./chart.vl.json", import.meta.url),
-};
-
-export default replication;
+});
