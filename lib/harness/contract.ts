@@ -133,6 +133,11 @@ export interface ReplicationSpec<P extends Params = Params> {
   cell(params: P, ctx: CellContext): Row[] | Promise<Row[]>;
   /** Relative cost of a cell (default 1): balances shards and weighs the ETA. */
   cost?(params: P, profile: Profile): number;
+  /**
+   * Rows derived from all cells' rows together (e.g. a boundary located over a sweep of
+   * cells), appended after them in the CSV. Keep it cheap: it runs on every run, cached or not.
+   */
+  summarize?(rows: Row[], profile: Profile): Row[];
   /** The claim check: the paper's assertion as a predicate over all cells' rows. */
   check(rows: Row[], profile: Profile): CheckResult;
   /** Golden keys and per-column tolerances. */
@@ -184,6 +189,11 @@ export function defineReplication<P extends Params>(spec: ReplicationSpec<P>): R
   for (const [field, type] of SPEC_FIELDS) {
     if (typeof spec[field] !== type || spec[field] === null) {
       throw new TypeError(`defineReplication: "${field}" must be a ${type}`);
+    }
+  }
+  for (const field of ["cost", "summarize"] as const) {
+    if (spec[field] !== undefined && typeof spec[field] !== "function") {
+      throw new TypeError(`defineReplication: "${field}" must be a function`);
     }
   }
   const keys = spec.tolerances.keys;

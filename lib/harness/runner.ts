@@ -16,6 +16,7 @@ import {
   cellKey,
   decodeRows,
   isPlainJson,
+  roundTripRows,
   readEntry,
   writeEntry,
 } from "./cache.ts";
@@ -552,6 +553,9 @@ async function finalise(
       );
     }
     const rows = p.cells.flatMap((c) => done.get(c.key)!.rows);
+    if (rep.spec.summarize) {
+      rows.push(...roundTripRows(rep.spec.summarize(rows, opts.profile)));
+    }
     if (rows.length === 0) throw new Error("the cells produced no rows");
     const csvText = formatCsv(rows, { fill: rep.spec.fill });
     await writeFileAtomic(paths.csv, csvText);
