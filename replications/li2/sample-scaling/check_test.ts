@@ -56,3 +56,30 @@ Deno.test("li2/sample-scaling check: NaN never passes", () => {
   const nan = rows(() => 3, () => 3).map((r) => ({ ...r, n: NaN }));
   assert.equal(check(nan).verdict, "NOT REPRODUCED");
 });
+
+Deno.test("sample-scaling: summarize finds the first crossing of ½ per (criterion, M), seed means", async () => {
+  const { summarize } = await import("./replication.ts");
+  const grid = (criterion: string, M: number, mult: number, seed: number, value: number): Row => ({
+    seed,
+    criterion,
+    M,
+    mult,
+    n: Math.round(mult * M * Math.log(M)),
+    value,
+    aux: 1,
+    part: "grid",
+  });
+  const rows = [
+    grid("train", 13, 2, 0, 0.1),
+    grid("train", 13, 2, 1, 0.3),
+    grid("train", 13, 4, 0, 0.9),
+    grid("train", 13, 4, 1, 0.7),
+    grid("energy", 23, 3, -1, 0.2),
+    grid("energy", 23, 6, -1, 0.4),
+  ];
+  const out = summarize(rows);
+  const train = out.find((r) => r.criterion === "train")!;
+  // seed means 0.2 → 0.8: halfway in ln mult between 2 and 4
+  assert.ok(Math.abs((train.mult as number) - Math.sqrt(8)) < 1e-12);
+  assert.ok(Number.isNaN(out.find((r) => r.criterion === "energy")!.mult as number), "no crossing");
+});

@@ -13,6 +13,7 @@ import {
   type CheckResult,
   type Claim,
   defineReplication,
+  groupBy,
   holds,
   num,
   type Profile,
@@ -21,7 +22,7 @@ import {
   verdictOf,
   where,
 } from "../../../mod.ts";
-import { fitLine, fitProportional } from "../../../lib/science/math/stats.ts";
+import { fitLine, fitProportional, mean } from "../../../lib/science/math/stats.ts";
 import { cyclicGroup, isotypicProjectors } from "../../../lib/science/math/groups.ts";
 import {
   ascend,
@@ -129,23 +130,29 @@ const mlnm = (M: number) => M * Math.log(M);
 const sizeOf = (M: number, mult: number) => Math.min(M * M - 1, Math.round(mult * mlnm(M)));
 
 /**
- * One cell: one criterion on one modulus, all sizes of the grid (the n* row needs them all;
- * the energy trials of one M share one stream, seeded base·10007 + M; each training run has
- * its own seed, derived from base, M, mult and the seed index).
+ * The cells: the energy criterion of one M (its trials over all sizes share one stream,
+ * seeded base·10007 + M), and one training run per (M, size, seed index), seeded from base,
+ * M, mult and the index. The n* rows are derived from all of them ({@link summarize}).
  */
-interface Cell {
-  criterion: "energy" | "train";
-  M: number;
-  /** The stream of the energy criterion, or the base seed of the training runs. */
-  seed: number;
-  [k: string]: string | number;
-}
+type Cell =
+  | { criterion: "energy"; M: number; seed: number }
+  | { criterion: "train"; M: number; mult: number; index: number; seed: number };
 
 function grid(profile: Profile, seed: number): Cell[] {
   const cfg = CONFIG[profile];
   return [
     ...cfg.energy.moduli.map((M): Cell => ({ criterion: "energy", M, seed: seed * 10007 + M })),
-    ...cfg.train.moduli.map((M): Cell => ({ criterion: "train", M, seed })),
+    ...cfg.train.moduli.flatMap((M) =>
+      cfg.train.mults.flatMap((mult) =>
+        Array.from({ length: cfg.train.seeds }, (_, index): Cell => ({
+          criterion: "train",
+          M,
+          mult,
+          index,
+          seed: seed * 1_000_003 + M * 1009 + Math.round(mult * 100) * 7 + index,
+        }))
+      )
+    ),
   ];
 }
 
@@ -184,58 +191,73 @@ export function crossing(mults: number[], ys: number[]): number {
   return NaN;
 }
 
-// ---------------------------------------------------------------- the cell: one criterion × one M
-async function cell({ criterion, M, seed }: Cell, ctx: CellContext): Promise<Row[]> {
+// ---------------------------------------------------------------- the cells
+async function cell(c: Cell, ctx: CellContext): Promise<Row[]> {
   const cfg = CONFIG[ctx.profile];
-  const rows: Row[] = [];
-  const ys: number[] = [];
-  const pushGrid = (mult: number, n: number, s: number, value: number, aux: number) =>
-    rows.push({ seed: s, criterion, M, mult, n, value, aux, part: "grid" });
-  if (criterion === "energy") {
-    // (A) energy criterion (Float64)
+  const { M } = c;
+  if (c.criterion === "energy") {
+    // (A) energy criterion (Float64): one row per size
     const ec = cfg.energy;
-    const rng = new Rng(seed);
-    for (const [i, mult] of ec.mults.entries()) {
+    const rng = new Rng(c.seed);
+    return ec.mults.map((mult, i) => {
       const r = energyCriterion(M, mult, ec.trials, rng);
-      ys.push(r.kept);
-      pushGrid(mult, r.n, -1, r.kept, r.conc);
       ctx.progress(i + 1, ec.mults.length);
-    }
-  } else {
-    // (B) training criterion (tfjs): one run per (mult, seed index)
-    const tf = await ctx.tf();
-    const tc = cfg.train;
-    const total = tc.mults.length * tc.seeds * tc.steps;
-    let done = 0;
-    for (const mult of tc.mults) {
-      const n = sizeOf(M, mult);
-      let acc = 0;
-      for (let s = 0; s < tc.seeds; s++) {
-        const res = await trainModAdd(tf, {
-          d: M,
-          hidden: tc.hidden,
-          lr: tc.lr,
-          steps: tc.steps,
-          loss: "mse",
-          trainCount: n,
-          runs: [{
-            seed: seed * 1_000_003 + M * 1009 + Math.round(mult * 100) * 7 + s,
-            weightDecay: tc.weightDecay,
-          }],
-          evalSteps: [tc.steps],
-          onStep: (t) => ctx.progress(done + t, total),
-        });
-        done += tc.steps;
-        const ev = res.evals[0];
-        acc += ev.testAcc / tc.seeds;
-        pushGrid(mult, n, s, ev.testAcc, ev.trainAcc);
-      }
-      ys.push(acc);
+      return {
+        seed: -1,
+        criterion: "energy",
+        M,
+        mult,
+        n: r.n,
+        value: r.kept,
+        aux: r.conc,
+        part: "grid",
+      };
+    });
+  }
+  // (B) training criterion (tfjs): one run
+  const tc = cfg.train;
+  const n = sizeOf(M, c.mult);
+  const res = await trainModAdd(await ctx.tf(), {
+    d: M,
+    hidden: tc.hidden,
+    lr: tc.lr,
+    steps: tc.steps,
+    loss: "mse",
+    trainCount: n,
+    runs: [{ seed: c.seed, weightDecay: tc.weightDecay }],
+    evalSteps: [tc.steps],
+    onStep: (t) => ctx.progress(t, tc.steps),
+  });
+  const ev = res.evals[0];
+  return [{
+    seed: c.index,
+    criterion: "train",
+    M,
+    mult: c.mult,
+    n,
+    value: ev.testAcc,
+    aux: ev.trainAcc,
+    part: "grid",
+  }];
+}
+
+/**
+ * The boundary n* per (criterion, M): the first crossing of ½ of the kept fraction / the
+ * seed-mean test accuracy over the grid of sizes (rows `part: "nstar"`).
+ */
+export function summarize(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  for (const criterion of ["energy", "train"]) {
+    const mine = where(rows, { part: "grid", criterion });
+    for (const M of [...new Set(mine.map((r) => num(r, "M")))]) {
+      const byMult = groupBy(where(mine, { M }), "mult");
+      const mults = [...byMult.keys()].map(Number).sort((a, b) => a - b);
+      const ys = mults.map((m) => mean(byMult.get(m)!.map((r) => num(r, "value"))));
+      const m = crossing(mults, ys);
+      out.push({ seed: -1, criterion, M, mult: m, n: m * mlnm(M), part: "nstar" });
     }
   }
-  const m = crossing(cfg[criterion === "energy" ? "energy" : "train"].mults, ys);
-  rows.push({ seed: -1, criterion, M, mult: m, n: m * mlnm(M), part: "nstar" });
-  return rows;
+  return out;
 }
 
 // ---------------------------------------------------------------- claim check
@@ -333,16 +355,17 @@ export default defineReplication({
   claim,
   grid: ({ profile, seed }) => grid(profile, seed),
   cell,
+  summarize,
   // wall seconds measured on a shared 2-core AMD EPYC (quick: 19…39 s per energy modulus;
   // training 132 s for M = 13, 256 s for M = 17, 291 s for M = 19, i.e. ~0.8 s per M² per
   // 10k steps at width 128)
-  cost: ({ criterion, M }, profile) => {
+  cost: (c, profile) => {
     const cfg = CONFIG[profile];
-    if (criterion === "energy") {
+    if (c.criterion === "energy") {
       return 30 * (cfg.energy.trials / 10) * (cfg.energy.mults.length / 12);
     }
     const t = cfg.train;
-    return 0.8 * M * M * (t.hidden / 128) * (t.steps / 10000) * t.mults.length * t.seeds;
+    return 0.8 * c.M * c.M * (t.hidden / 128) * (t.steps / 10000);
   },
   check,
   fill: NaN,
