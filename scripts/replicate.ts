@@ -100,7 +100,7 @@ async function checkGoldenCommand(ids: string[], opts: CliOptions): Promise<numb
     console.log(
       p
         ? `  golden: ${p.date}, commit ${p.commit}, ${p.backend} (${p.adapter}), ${p.cpu}, ` +
-          `wall ${formatDuration(Number(p.wallSeconds))}, ${p.cells} cells, seed ${p.seed}`
+          `${p.cells} cells, ${formatDuration(Number(p.cellSeconds))} of compute, seed ${p.seed}`
         : `  golden without provenance`,
     );
     for (const i of g.check?.items ?? []) {

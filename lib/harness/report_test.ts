@@ -40,6 +40,7 @@ function result(id: string): ReplicationResult {
         adapter: "llvmpipe",
         cpu: "Xeon × 2",
         wallSeconds: 3600,
+        cellSeconds: 7200,
         cells: 75,
       },
       error: null,
@@ -100,7 +101,10 @@ Deno.test("report: notes, tolerances with their reasons, cells and the full-prof
   assert.match(html, /<em>Eqn\. 5<\/em> &lt;script&gt;/);
   assert.match(html, /<td>x<\/td><td>0\.1<\/td><td>0<\/td><td>float32 drift<\/td>/);
   assert.match(html, /full-profile verdict<\/th><td><b>PARTIAL \(recorded\)<\/b>/);
-  assert.match(html, /commit abcdef123456, wasm \(llvmpipe\), Xeon × 2, wall 3600 s, 75 cells/);
+  assert.match(
+    html,
+    /commit abcdef123456, wasm \(llvmpipe\), Xeon × 2, 75 cells, 7200 s of compute/,
+  );
   assert.match(html, /4 \(1 from the cache, 3 computed/);
   assert.equal(notesHtml("a <b>"), "<p>a &lt;b&gt;</p>\n");
 });
