@@ -121,6 +121,30 @@ Deno.test("runner: a failing cell is an ERROR naming the cell; stale outputs are
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("runner: a worker that dies fails only its cell; the pool replaces it", async () => {
+  const root = await Deno.makeTempDir();
+  const dies = await fixture(
+    root,
+    "t/dies",
+    squares.replace(
+      "return [{ x, y: x * x }];",
+      `if (x === 1) { setTimeout(() => { throw new Error("uncaught in the worker"); }, 0); await new Promise((r) => setTimeout(r, 1000)); } return [{ x, y: x * x }];`,
+    ),
+  );
+  const out = await runPlanned(
+    await planCells([dies], "quick", 0),
+    options(root, { cacheDir: `${root}/cache`, jobs: 1 }),
+    () => {},
+  );
+  assert.match(
+    out.results[0].error ?? "",
+    /1 of 3 cell\(s\) failed: #2 \{"x":1\}: .*uncaught in the worker/,
+  );
+  assert.equal(out.cells.run, 2, "the other cells ran on a fresh worker");
+  assert.equal((await listEntries(`${root}/cache`)).length, 2);
+  await Deno.remove(root, { recursive: true });
+});
+
 Deno.test("runner: a check that returns nothing, or a grid of non-JSON params, is a clear error", async () => {
   const root = await Deno.makeTempDir();
   const noCheck = await fixture(

@@ -7,7 +7,7 @@
  * Model (no biases): inputs one-hot(a), one-hot(b);
  * `h = W_a[:, a] + W_b[:, b]` (q), `s = σ(h)` (σ = square by default, or relu), `o = V s` (d).
  * W_a, W_b are q×d, V is d×q, initialised U(±1/√fan_in) (PyTorch's `nn.Linear` default) from
- * the harness's seeded {@link Rng} — never from tfjs random ops.
+ * the seeded {@link Rng} of lib/science/math/rng.ts — never from tfjs random ops.
  *
  * Losses: `"mse"` is the centred squared error of the CoGO code,
  * `‖P o − (e_y − 1/d·1)‖²` with `P = I − 11ᵀ/d`, summed over the d classes and averaged over
