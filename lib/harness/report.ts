@@ -130,7 +130,9 @@ function goldenVerdictsHtml(r: ReplicationResult): string {
         esc(String(p.commit ?? "?").slice(0, 12))
       }, ${esc(String(p.backend ?? "?"))} (${esc(String(p.adapter ?? "?"))}), ${
         esc(String(p.cpu ?? "?"))
-      }, ${esc(String(p.cells ?? "?"))} cells, ${Number(p.cellSeconds ?? NaN).toFixed(0)} s of compute`
+      }, ${esc(String(p.cells ?? "?"))} cells, ${
+        Number(p.cellSeconds ?? NaN).toFixed(0)
+      } s of compute`
       : "golden without provenance";
     const items = (g.check?.items ?? []).map((i) =>
       `<li class="${i.pass ? "ok" : "bad"}">${i.pass ? "✔" : "✘"} ${esc(i.name)}: measured ${

@@ -16,8 +16,8 @@ import {
   cellKey,
   decodeRows,
   isPlainJson,
-  roundTripRows,
   readEntry,
+  roundTripRows,
   writeEntry,
 } from "./cache.ts";
 import { fillTemplate, loadTemplate, renderSvg } from "./chart.ts";
