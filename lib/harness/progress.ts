@@ -9,7 +9,15 @@
 /** Where progress goes: a terminal gets a redrawn bar, anything else gets plain lines. */
 export type ProgressMode = "bar" | "lines" | "silent";
 
-/** Format seconds as `1h02m`, `3m07s` or `12.3s`. */
+/**
+ * Format seconds as `1h02m`, `3m07s` or `12.3s`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./progress.ts";
+ * console.assert(formatDuration(187) === "3m07s");
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
   if (seconds < 59.95) return `${seconds.toFixed(1)}s`;
@@ -18,16 +26,6 @@ export function formatDuration(seconds: number): string {
   if (m < 60) return `${m}m${String(total % 60).padStart(2, "0")}s`;
   const mins = Math.round(seconds / 60);
   return `${Math.floor(mins / 60)}h${String(mins % 60).padStart(2, "0")}m`;
-}
-
-/** The bar's text for `done` of `total` units after `elapsed` seconds. */
-export function renderBar(label: string, done: number, total: number, elapsed: number): string {
-  const frac = total > 0 ? Math.min(1, done / total) : 1;
-  const width = 24;
-  const filled = Math.round(frac * width);
-  const eta = done > 0 ? (elapsed * (total - done)) / done : NaN;
-  return `${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ` +
-    `${(frac * 100).toFixed(0)}% elapsed ${formatDuration(elapsed)} ETA ${formatDuration(eta)}`;
 }
 
 /** What a run's progress starts from. */
@@ -140,7 +138,7 @@ export class RunProgress {
   #status(): string {
     const elapsed = performance.now() / 1000 - (this.#t0 ?? performance.now() / 1000);
     const f = this.costFraction();
-    const eta = f > 0 ? (elapsed * (1 - f)) / f : NaN;
+    const eta = f > 0 ? Math.max(0, elapsed * (1 - f)) / f : NaN;
     const done = this.#totals.cached + this.#done;
     const width = 20;
     const filled = Math.round(Math.min(1, f) * width);
