@@ -45,6 +45,12 @@ export interface MlpRunConfig {
   stableRanks?: boolean;
   /** Mini-batch size (default: full batch). */
   batch?: number;
+  /**
+   * Relative jitter of the initial weights: each is multiplied by 1 + j·ξ with a seeded sign ξ
+   * (default 0). With j = 2⁻²³ (one float32 ulp) it measures how much the training trajectory
+   * itself amplifies a rounding-sized perturbation.
+   */
+  initJitter?: number;
 }
 
 /** What is recorded at one step. */
@@ -99,6 +105,7 @@ export async function trainMlp(
     seed: cfg.dataSeed,
   });
   const net = new Mlp(tf, cfg.sizes, new Rng(cfg.initSeed), cfg.activation ?? "relu");
+  if (cfg.initJitter) jitter(tf, net, cfg.initJitter, new Rng(cfg.initSeed + 0x9e3779b9));
   const opt = new GaLoreOptimizer(tf, net.params(cfg.galore), cfg.optimizer);
   const batchRng = new Rng(cfg.initSeed * 31 + 7);
   let order: number[] = [];
@@ -136,6 +143,16 @@ export async function trainMlp(
     net.dispose();
     data.X.dispose();
     data.Y.dispose();
+  }
+}
+
+function jitter(tf: TfModule, net: Mlp, j: number, rng: Rng): void {
+  for (const w of net.weights) {
+    const v = w.dataSync() as Float32Array;
+    const out = v.map((x) => x * (1 + (rng.uniform() < 0.5 ? -j : j)));
+    const t = tf.tensor(out, w.shape);
+    w.assign(t);
+    t.dispose();
   }
 }
 

@@ -42,6 +42,8 @@ const claim = {
     "is recomputed every T = 50 steps from a Float64 Jacobi SVD, cast to float32.",
     "A truncated GaLore-SGD (r = 4) is added as a second control: it must leave the " +
     "full-rank trajectory.",
+    "A float32 control (added after the first full run): full-rank SGD from weights jittered " +
+    "by one ulp, against full-rank SGD — how far the trajectory itself carries rounding.",
     "Weights below 1e-15 and Adam moments below 1e-30 are flushed to 0 after each update " +
     "(float32 subnormals are slow on tfjs-wasm) — identically in both runs of a pair.",
   ],
@@ -66,6 +68,15 @@ const LR: Record<UpdateRule, Record<"mse" | "ce", number>> = {
 const GAP = 50;
 /** Rank of the truncated control. */
 const LOW_RANK = 4;
+/** Any rank ≥ min(m, n) is full rank. */
+const FULL = 1 << 30;
+/**
+ * Float32 control (added after the first full run; see NOTES): full-rank SGD from the same
+ * weights jittered by one float32 ulp, against unjittered full-rank SGD — how far the trajectory
+ * itself carries a rounding-sized perturbation. Not part of the check.
+ */
+const CONTROL = "full+1ulp";
+const ULP = 2 ** -23;
 
 type Params = { seed: number; rule: UpdateRule; loss: "mse" | "ce"; steps: number; every: number };
 
@@ -99,7 +110,7 @@ export function trajectoryDeviation(full: MlpRecord, other: MlpRecord, start: Ml
 async function cell(p: Params, ctx: CellContext): Promise<Row[]> {
   const tf = await ctx.tf();
   const record = Array.from({ length: p.steps / p.every + 1 }, (_, i) => i * p.every);
-  const run = (galore: boolean, rank: number) =>
+  const run = (galore: boolean, rank: number, initJitter = 0) =>
     trainMlp(tf, {
       sizes: SIZES,
       teacher: TEACHER,
@@ -111,15 +122,19 @@ async function cell(p: Params, ctx: CellContext): Promise<Row[]> {
       galore,
       record,
       keepWeights: true,
+      initJitter,
       optimizer: { lr: LR[p.rule][p.loss], rank, updateGap: GAP, scale: 1, rule: p.rule },
     });
   const full = await run(false, 0);
-  const variants: [string, number][] = [["r=min", 1 << 30]];
-  if (p.rule === "sgd") variants.push([`r=${LOW_RANK}`, LOW_RANK]);
+  const variants: [string, () => ReturnType<typeof run>][] = [["r=min", () => run(true, FULL)]];
+  if (p.rule === "sgd") {
+    variants.push([`r=${LOW_RANK}`, () => run(true, LOW_RANK)]);
+    variants.push([CONTROL, () => run(false, 0, ULP)]);
+  }
   ctx.progress(1, 1 + variants.length);
   const rows: Row[] = [];
-  for (const [k, [variant, rank]] of variants.entries()) {
-    const g = await run(true, rank);
+  for (const [k, [variant, train]] of variants.entries()) {
+    const g = await train();
     full.records.forEach((rf, i) => {
       if (rf.step === 0) return;
       const rg = g.records[i];
@@ -180,7 +195,10 @@ export function check(rows: Row[], _profile: Profile): CheckResult {
   const ourValue =
     `SGD r=min: deviation ≤ ${fmt(idW, { digits: 2 })} (loss ${fmt(idL, { digits: 2 })}); ` +
     `Adam r=min: ≥ ${fmt(min(finals(adam), "weight_dev"), { digits: 2 })}; ` +
-    `SGD r=${LOW_RANK}: ≥ ${fmt(min(finals(trunc), "weight_dev"), { digits: 2 })}`;
+    `SGD r=${LOW_RANK}: ≥ ${fmt(min(finals(trunc), "weight_dev"), { digits: 2 })}; ` +
+    `float32 control (full rank, 1-ulp init): ≤ ${
+      fmt(max(where(rows, { variant: CONTROL }), "weight_dev"), { digits: 2 })
+    }`;
   return verdictOf(items, ourValue, [0, 1]);
 }
 
@@ -190,7 +208,7 @@ export default defineReplication({
   claim,
   grid,
   cell,
-  cost: (p) => (p.rule === "sgd" ? 3 : 2) * p.steps * 0.0048,
+  cost: (p) => (p.rule === "sgd" ? 4 : 2) * p.steps * 0.0048,
   check,
   tolerances: {
     keys: ["seed", "rule", "loss", "variant", "step"],
@@ -209,5 +227,16 @@ export default defineReplication({
       },
     },
     default: { atol: 0, why: "keys" },
+  },
+  recorded: {
+    full: {
+      verdict: "PARTIAL",
+      why: "over 1000 steps GaLore-SGD at r = min(m, n) leaves the full-rank trajectory by up " +
+        "to 1.1e-2 of the distance travelled (seed 1, MSE; the other five runs ≤ 3e-4), above " +
+        "the 1e-4 bound set for linearly accumulating rounding. That premise was wrong: the " +
+        "float32 control, full-rank SGD started one ulp away, leaves the same trajectory by up " +
+        "to 1.7e-3, with the same jumps (1e-7 → 1e-4 between steps " +
+        "300 and 500, as ReLU units switch). Adam (≥ 0.78) and r = 4 (≥ 0.58) leave it 50× more",
+    },
   },
 });
