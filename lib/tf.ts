@@ -229,7 +229,8 @@ export function flushBelow(tf: TfModule, x: Tensor, threshold: number): Tensor {
  * @example
  * ```ts
  * import { countSubnormals } from "./tf.ts";
- * console.assert(countSubnormals(new Float32Array([1e-39, 0, 1, -1e-40])) === 2);
+ * import assert from "node:assert/strict";
+ * assert.ok(countSubnormals(new Float32Array([1e-39, 0, 1, -1e-40])) === 2);
  * ```
  */
 export function countSubnormals(values: ArrayLike<number>): number {

@@ -79,11 +79,12 @@ const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * @example
  * ```ts
  * import { slurmPlan } from "./slurm.ts";
+ * import assert from "node:assert/strict";
  * const p = slurmPlan({
  *   patterns: ["scan-snap"], shards: 2, profile: "quick", seed: 0, out: "/r", cache: "/c",
  *   cpus: 1, backend: "auto", extra: [], deno: "/usr/bin/deno", root: "/p",
  * });
- * console.assert(p.array.includes("#SBATCH --array=1-2") && p.merge.includes("merge /r/shard-1 /r/shard-2"));
+ * assert.ok(p.array.includes("#SBATCH --array=1-2") && p.merge.includes("merge '/r/shard-1' '/r/shard-2'"));
  * ```
  */
 export function slurmPlan(o: SlurmOptions): SlurmPlan {

@@ -75,7 +75,8 @@ export interface CellEntry {
  * @example
  * ```ts
  * import { canonicalJson } from "./cache.ts";
- * console.assert(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
+ * import assert from "node:assert/strict";
+ * assert.ok(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(value: Json): string {
@@ -94,8 +95,9 @@ export function canonicalJson(value: Json): string {
  * @example
  * ```ts
  * import { isPlainJson } from "./cache.ts";
- * console.assert(isPlainJson({ d: 23, wds: [1e-5, 5e-4], name: "a" }));
- * console.assert(!isPlainJson({ x: NaN }));
+ * import assert from "node:assert/strict";
+ * assert.ok(isPlainJson({ d: 23, wds: [1e-5, 5e-4], name: "a" }));
+ * assert.ok(!isPlainJson({ x: NaN }));
  * ```
  */
 export function isPlainJson(value: unknown): value is Json {
@@ -114,8 +116,9 @@ export function isPlainJson(value: unknown): value is Json {
  * @example
  * ```ts
  * import { cellKey } from "./cache.ts";
+ * import assert from "node:assert/strict";
  * const k = await cellKey({ id: "a/b", params: { x: 1 }, profile: "quick", seed: 0, source: "s", lock: "l" });
- * console.assert(k.length === 32);
+ * assert.ok(k.length === 32);
  * ```
  */
 export async function cellKey(c: CellIdentity): Promise<string> {
@@ -157,8 +160,9 @@ function decodeValue(_k: string, v: unknown): unknown {
  * @example
  * ```ts
  * import { roundTripRows } from "./cache.ts";
+ * import assert from "node:assert/strict";
  * const [r] = roundTripRows([{ a: NaN, b: -0, c: "x", d: 1e-300 }]);
- * console.assert(Number.isNaN(r.a) && Object.is(r.b, -0) && r.c === "x" && r.d === 1e-300);
+ * assert.ok(Number.isNaN(r.a) && Object.is(r.b, -0) && r.c === "x" && r.d === 1e-300);
  * ```
  */
 export function roundTripRows(rows: Row[]): Row[] {

@@ -6,13 +6,14 @@
  * @example
  * ```ts
  * import { atLeast, atMost, ordered, within } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const items = [
  *   atLeast("NC at the last iteration", 0.9966, 0.99),
  *   atMost("relative error", 3e-4, 1e-3),
  *   within("fitted slope", 0.47, 0.5, 0.1),
  *   ordered("entropy falls with η", [1.2, 0.9, 0.4], "decreasing"),
  * ];
- * console.assert(items.every((i) => i.pass));
+ * assert.ok(items.every((i) => i.pass));
  * ```
  *
  * @module
@@ -35,9 +36,10 @@ export interface FormatOptions {
  * @example
  * ```ts
  * import { fmt } from "./check.ts";
- * console.assert(fmt(0.123456) === "0.1235");
- * console.assert(fmt(3e-9) === "3.000e-9");
- * console.assert(fmt(12) === "12");
+ * import assert from "node:assert/strict";
+ * assert.ok(fmt(0.123456) === "0.1235");
+ * assert.ok(fmt(3e-9) === "3.000e-9");
+ * assert.ok(fmt(12) === "12");
  * ```
  */
 export function fmt(x: number, opts: FormatOptions = {}): string {
@@ -57,8 +59,9 @@ export function fmt(x: number, opts: FormatOptions = {}): string {
  * @example
  * ```ts
  * import { atMost } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const i = atMost("max error", 2e-10, 1e-9);
- * console.assert(i.pass && i.expected === "≤ 1.000e-9");
+ * assert.ok(i.pass && i.expected === "≤ 1.000e-9");
  * ```
  */
 export function atMost(name: string, measured: number, max: number, f?: FormatOptions): CheckItem {
@@ -71,7 +74,8 @@ export function atMost(name: string, measured: number, max: number, f?: FormatOp
  * @example
  * ```ts
  * import { atLeast } from "./check.ts";
- * console.assert(!atLeast("accuracy", NaN, 0.9).pass);
+ * import assert from "node:assert/strict";
+ * assert.ok(!atLeast("accuracy", NaN, 0.9).pass);
  * ```
  */
 export function atLeast(
@@ -89,7 +93,8 @@ export function atLeast(
  * @example
  * ```ts
  * import { below } from "./check.ts";
- * console.assert(!below("p", 0.01, 0.01).pass);
+ * import assert from "node:assert/strict";
+ * assert.ok(!below("p", 0.01, 0.01).pass);
  * ```
  */
 export function below(name: string, measured: number, max: number, f?: FormatOptions): CheckItem {
@@ -102,7 +107,8 @@ export function below(name: string, measured: number, max: number, f?: FormatOpt
  * @example
  * ```ts
  * import { above } from "./check.ts";
- * console.assert(above("gap", 0.3, 0).pass);
+ * import assert from "node:assert/strict";
+ * assert.ok(above("gap", 0.3, 0).pass);
  * ```
  */
 export function above(name: string, measured: number, min: number, f?: FormatOptions): CheckItem {
@@ -115,8 +121,9 @@ export function above(name: string, measured: number, min: number, f?: FormatOpt
  * @example
  * ```ts
  * import { within } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const i = within("B(t0)", 1.3817, 1.38, 0.01);
- * console.assert(i.pass && i.expected === "1.380 ± 0.01");
+ * assert.ok(i.pass && i.expected === "1.380 ± 0.01000");
  * ```
  */
 export function within(
@@ -140,7 +147,8 @@ export function within(
  * @example
  * ```ts
  * import { between } from "./check.ts";
- * console.assert(between("s = 0 correlation", 0.97, 0.94, 1).pass);
+ * import assert from "node:assert/strict";
+ * assert.ok(between("s = 0 correlation", 0.97, 0.94, 1).pass);
  * ```
  */
 export function between(
@@ -174,8 +182,9 @@ export interface OrderedOptions extends FormatOptions {
  * @example
  * ```ts
  * import { ordered } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const i = ordered("t* falls with η", [21.4, 10.7, 5.6], "decreasing", { labels: ["η=1", "η=2", "η=4"] });
- * console.assert(i.pass && i.measured === "η=1: 21.40 > η=2: 10.70 > η=4: 5.600");
+ * assert.ok(i.pass && i.measured === "η=1: 21.40 > η=2: 10.70 > η=4: 5.600");
  * ```
  */
 export function ordered(
@@ -209,8 +218,9 @@ export function ordered(
  * @example
  * ```ts
  * import { holds } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const i = holds("path always reaches the target", 10000 === 10000, "10000/10000", "all");
- * console.assert(i.pass);
+ * assert.ok(i.pass);
  * ```
  */
 export function holds(name: string, pass: boolean, measured: string, expected: string): CheckItem {
@@ -223,7 +233,8 @@ export function holds(name: string, pass: boolean, measured: string, expected: s
  * @example
  * ```ts
  * import { num } from "./check.ts";
- * console.assert(num({ loss: 0.5 }, "loss") === 0.5);
+ * import assert from "node:assert/strict";
+ * assert.ok(num({ loss: 0.5 }, "loss") === 0.5);
  * ```
  */
 export function num(row: Row, column: string): number {
@@ -240,8 +251,9 @@ export function num(row: Row, column: string): number {
  * @example
  * ```ts
  * import { groupBy } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const byPanel = groupBy([{ p: "a", x: 1 }, { p: "b", x: 2 }, { p: "a", x: 3 }], "p");
- * console.assert(byPanel.get("a")!.length === 2);
+ * assert.ok(byPanel.get("a")!.length === 2);
  * ```
  */
 export function groupBy(rows: Row[], column: string): Map<Value, Row[]> {
@@ -262,8 +274,9 @@ export function groupBy(rows: Row[], column: string): Map<Value, Row[]> {
  * @example
  * ```ts
  * import { where } from "./check.ts";
+ * import assert from "node:assert/strict";
  * const rows = [{ s: "a", t: 1, v: 2 }, { s: "b", t: 1, v: 3 }];
- * console.assert(where(rows, { s: "b" })[0].v === 3);
+ * assert.ok(where(rows, { s: "b" })[0].v === 3);
  * ```
  */
 export function where(rows: Row[], match: Record<string, Value>): Row[] {

@@ -90,8 +90,9 @@ options:
  * @example
  * ```ts
  * import { slurmShard } from "./cli.ts";
+ * import assert from "node:assert/strict";
  * const env = { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "1" };
- * console.assert(JSON.stringify(slurmShard((k) => env[k as keyof typeof env])) === '{"index":2,"count":4}');
+ * assert.ok(JSON.stringify(slurmShard((k) => env[k as keyof typeof env])) === '{"index":2,"count":4}');
  * ```
  */
 export function slurmShard(
@@ -278,7 +279,8 @@ export function globToRegExp(glob: string): RegExp {
  * @example
  * ```ts
  * import { selectIds } from "./cli.ts";
- * console.assert(selectIds(["a/x", "a/y", "b/z"], ["a"]).join() === "a/x,a/y");
+ * import assert from "node:assert/strict";
+ * assert.ok(selectIds(["a/x", "a/y", "b/z"], ["a"]).join() === "a/x,a/y");
  * ```
  */
 export function selectIds(known: string[], patterns: string[]): string[] {

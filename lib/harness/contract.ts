@@ -234,8 +234,9 @@ function validateRule(rule: ToleranceRule, where: string): void {
  * @example
  * ```ts
  * import { verdictOf } from "./contract.ts";
+ * import assert from "node:assert/strict";
  * const r = verdictOf([{ name: "a", pass: true, measured: "1", expected: "> 0" }], "1");
- * console.assert(r.verdict === "REPRODUCED");
+ * assert.ok(r.verdict === "REPRODUCED");
  * ```
  */
 export function verdictOf(items: CheckItem[], ourValue: string, core?: number[]): CheckResult {
@@ -256,12 +257,13 @@ export function verdictOf(items: CheckItem[], ourValue: string, core?: number[])
  * @example
  * ```ts
  * import { verdictAccepted, verdictOf } from "./contract.ts";
+ * import assert from "node:assert/strict";
  * const partial = verdictOf([
  *   { name: "a", pass: true, measured: "", expected: "" },
  *   { name: "b", pass: false, measured: "", expected: "" },
  * ], "");
- * console.assert(verdictAccepted(partial, { verdict: "PARTIAL", why: "known" }));
- * console.assert(!verdictAccepted(partial));
+ * assert.ok(verdictAccepted(partial, { verdict: "PARTIAL", why: "known" }));
+ * assert.ok(!verdictAccepted(partial));
  * ```
  */
 export function verdictAccepted(result: CheckResult, recorded?: RecordedVerdict): boolean {

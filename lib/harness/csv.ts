@@ -109,8 +109,9 @@ export interface FormatCsvOptions {
  * @example
  * ```ts
  * import { formatCsv } from "./csv.ts";
+ * import assert from "node:assert/strict";
  * const text = formatCsv([{ a: 1, b: 0.5 }, { a: 2 }], { fill: NaN });
- * console.assert(text === "a,b\n1,0.5\n2,NaN\n");
+ * assert.ok(text === "a,b\n1,0.5\n2,NaN\n");
  * ```
  */
 export function formatCsv(rows: Row[], opts: FormatCsvOptions = {}): string {

@@ -39,8 +39,9 @@ export interface ToleranceSpec {
  * @example
  * ```ts
  * import { resolveTolerances } from "./golden.ts";
+ * import assert from "node:assert/strict";
  * const t = resolveTolerances({ keys: ["k"], columns: { x: { atol: 0.1, why: "float32" } } });
- * console.assert(t.columns.x.rtol === 0 && t.default.atol === 0);
+ * assert.ok(t.columns.x.rtol === 0 && t.default.atol === 0);
  * ```
  */
 export function resolveTolerances(t: Tolerances): ToleranceSpec {
@@ -61,8 +62,9 @@ export function resolveTolerances(t: Tolerances): ToleranceSpec {
  * @example
  * ```ts
  * import { toleranceProblems } from "./golden.ts";
+ * import assert from "node:assert/strict";
  * const p = toleranceProblems({ keys: ["k"], default: { atol: 0, rtol: 0 }, columns: { z: { atol: 1, rtol: 0 } } }, ["k", "x"]);
- * console.assert(p.length === 1 && p[0].includes('"z"'));
+ * assert.ok(p.length === 1 && p[0].includes('"z"'));
  * ```
  */
 export function toleranceProblems(spec: ToleranceSpec, outputColumns: string[]): string[] {

@@ -15,7 +15,8 @@ export type ProgressMode = "bar" | "lines" | "silent";
  * @example
  * ```ts
  * import { formatDuration } from "./progress.ts";
- * console.assert(formatDuration(187) === "3m07s");
+ * import assert from "node:assert/strict";
+ * assert.ok(formatDuration(187) === "3m07s");
  * ```
  */
 export function formatDuration(seconds: number): string {
@@ -47,10 +48,11 @@ export interface RunTotals {
  * @example
  * ```ts
  * import { RunProgress } from "./progress.ts";
+ * import assert from "node:assert/strict";
  * const p = new RunProgress("silent", { total: 2, cached: 0, costs: new Map([["a", 1], ["b", 3]]) });
  * p.cellProgress("b", "x/y#2", 0.5);
  * p.cellDone("a", "x/y#1", 1.2);
- * console.assert(p.costFraction() === (1 + 1.5) / 4);
+ * assert.ok(p.costFraction() === (1 + 1.5) / 4);
  * p.stop();
  * ```
  */

@@ -35,7 +35,8 @@ export interface LoadedReplication {
  * @example
  * ```ts
  * import { discoverIds } from "./registry.ts";
- * console.assert(discoverIds().every((id) => /^[^/]+\/[^/]+$/.test(id)));
+ * import assert from "node:assert/strict";
+ * assert.ok(discoverIds().every((id) => /^[^/]+\/[^/]+$/.test(id)));
  * ```
  */
 export function discoverIds(root: URL = REPLICATIONS): string[] {

@@ -29,7 +29,8 @@ const markdown = new Marked({ renderer: { html: ({ text }) => esc(text) } });
  * @example
  * ```ts
  * import { notesHtml } from "./report.ts";
- * console.assert(notesHtml("**B**<b>x</b>").includes("<strong>B</strong>&lt;b&gt;"));
+ * import assert from "node:assert/strict";
+ * assert.ok(notesHtml("**B**<b>x</b>").includes("<strong>B</strong>&lt;b&gt;"));
  * ```
  */
 export function notesHtml(text: string): string {

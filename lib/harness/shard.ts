@@ -37,10 +37,11 @@ export function fnv1a(s: string): number {
  * @example
  * ```ts
  * import { assignShards } from "./shard.ts";
+ * import assert from "node:assert/strict";
  * const cells = [5, 1, 1, 1, 1, 1].map((cost, i) => ({ id: "a/b", params: { i }, cost }));
  * const [s1, s2] = assignShards(cells, 2);
- * console.assert(s1.length + s2.length === 6);
- * console.assert(Math.abs(s1.reduce((a, c) => a + c.cost, 0) - s2.reduce((a, c) => a + c.cost, 0)) <= 1);
+ * assert.ok(s1.length + s2.length === 6);
+ * assert.ok(Math.abs(s1.reduce((a, c) => a + c.cost, 0) - s2.reduce((a, c) => a + c.cost, 0)) <= 1);
  * ```
  */
 export function assignShards<C extends ShardableCell>(cells: C[], count: number): C[][] {

@@ -19,9 +19,10 @@ const SPECIFIER =
  * @example
  * ```ts
  * import { localSpecifiers } from "./sources.ts";
+ * import assert from "node:assert/strict";
  * const text = `import { a } from "./a.ts";\nimport * as tf from "@tensorflow/tfjs";\n` +
  *   `const w = new URL("./worker.ts", import.meta.url);`;
- * console.assert(localSpecifiers(text).join() === "./a.ts,./worker.ts");
+ * assert.ok(localSpecifiers(text).join() === "./a.ts,./worker.ts");
  * ```
  */
 export function localSpecifiers(text: string): string[] {

@@ -11,8 +11,9 @@
  * @example
  * ```ts
  * import { formatTable } from "./table.ts";
+ * import assert from "node:assert/strict";
  * const t = formatTable(["id", "time"], [["a/b", "1.0s"], ["c/longer", "12s"]]);
- * console.assert(t === "id        time\n--------  ----\na/b       1.0s\nc/longer  12s");
+ * assert.ok(t === "id        time\n--------  ----\na/b       1.0s\nc/longer  12s");
  * ```
  */
 export function formatTable(header: string[], rows: string[][], indent = ""): string {

@@ -104,8 +104,9 @@ export function brownDir(): string {
  * @example
  * ```ts
  * import { wordsOf } from "./brown.ts";
+ * import assert from "node:assert/strict";
  * const w = wordsOf("\tThe/at Fulton/np-tl jury/nn 1/2/cd ./.");
- * console.assert(w.join(" ") === "the fulton jury 1/2 .");
+ * assert.ok(w.join(" ") === "the fulton jury 1/2 .");
  * ```
  */
 export function wordsOf(line: string): string[] {
@@ -152,7 +153,8 @@ export function readBrownFiles(dir: string = brownDir()): BrownFile[] {
  * @example
  * ```ts
  * import { isValidationFile } from "./brown.ts";
- * console.assert(isValidationFile(9) && !isValidationFile(10));
+ * import assert from "node:assert/strict";
+ * assert.ok(isValidationFile(9) && !isValidationFile(10));
  * ```
  */
 export function isValidationFile(k: number): boolean {
@@ -165,7 +167,8 @@ export function isValidationFile(k: number): boolean {
  * @example
  * ```ts
  * import { topWords } from "./brown.ts";
- * console.assert(topWords(["b", "a", "b", "c", "a", "b"], 2).join() === "b,a");
+ * import assert from "node:assert/strict";
+ * assert.ok(topWords(["b", "a", "b", "c", "a", "b"], 2).join() === "b,a");
  * ```
  */
 export function topWords(words: Iterable<string>, V: number): string[] {
@@ -241,8 +244,9 @@ export interface Batched {
  * @example
  * ```ts
  * import { batchify } from "./brown.ts";
+ * import assert from "node:assert/strict";
  * const b = batchify(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 2);
- * console.assert(b.rows === 3 && b.data.join() === "0,3,1,4,2,5");
+ * assert.ok(b.rows === 3 && b.data.join() === "0,3,1,4,2,5");
  * ```
  */
 export function batchify(ids: Int32Array, bsz: number): Batched {
@@ -273,8 +277,9 @@ export interface LmBatch {
  * @example
  * ```ts
  * import { batchify, getBatch } from "./brown.ts";
+ * import assert from "node:assert/strict";
  * const b = getBatch(batchify(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]), 2), 0, 2);
- * console.assert(b.input.join() === "0,1,4,5" && b.target.join() === "1,2,5,6");
+ * assert.ok(b.input.join() === "0,1,4,5" && b.target.join() === "1,2,5,6");
  * ```
  */
 export function getBatch(src: Batched, i: number, bptt: number): LmBatch {
@@ -299,7 +304,8 @@ export function getBatch(src: Batched, i: number, bptt: number): LmBatch {
  * @example
  * ```ts
  * import { batchify, fullWindows } from "./brown.ts";
- * console.assert(fullWindows(batchify(new Int32Array(2 * 36), 2), 35) === 1);
+ * import assert from "node:assert/strict";
+ * assert.ok(fullWindows(batchify(new Int32Array(2 * 36), 2), 35) === 1);
  * ```
  */
 export function fullWindows(src: Batched, bptt: number): number {

@@ -79,8 +79,9 @@ export interface LemmaResult {
  * @example
  * ```ts
  * import { linearLemma } from "./lemma.ts";
+ * import assert from "node:assert/strict";
  * const r = linearLemma({ m: 4, n: 6, samples: 64, seed: 1, lambdaMin: 0.2, lambdaMax: 2 });
- * console.assert(r.records.every((x) => x.stableRank <= x.bound * (1 + 1e-9)));
+ * assert.ok(r.records.every((x) => x.stableRank <= x.bound * (1 + 1e-9)));
  * ```
  */
 export function linearLemma(cfg: LinearLemmaConfig): LemmaResult {

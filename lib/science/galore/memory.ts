@@ -44,10 +44,11 @@ export interface MatrixFloats {
  * @example
  * ```ts
  * import { matrixFloats } from "./memory.ts";
+ * import assert from "node:assert/strict";
  * const g = matrixFloats("galore", 64, 256, 16);
- * console.assert(g.weights + g.states === 64 * 256 + 64 * 16 + 2 * 256 * 16);
+ * assert.ok(g.weights + g.states === 64 * 256 + 64 * 16 + 2 * 256 * 16);
  * const l = matrixFloats("lora", 64, 256, 16);
- * console.assert(l.weights + l.states === 64 * 256 + 3 * 64 * 16 + 3 * 256 * 16);
+ * assert.ok(l.weights + l.states === 64 * 256 + 3 * 64 * 16 + 3 * 256 * 16);
  * ```
  */
 export function matrixFloats(method: Method, m: number, n: number, r: number): MatrixFloats {
@@ -116,8 +117,9 @@ export interface ParamShape {
  * @example
  * ```ts
  * import { LLAMA_CONFIGS, llamaShapes } from "./memory.ts";
+ * import assert from "node:assert/strict";
  * const n = llamaShapes(LLAMA_CONFIGS["60M"]).reduce((s, p) => s + p.rows * p.cols, 0);
- * console.assert(n === 58_073_600);
+ * assert.ok(n === 58_073_600);
  * ```
  */
 export function llamaShapes(cfg: LlamaConfig): ParamShape[] {
@@ -152,8 +154,9 @@ export interface ModelFloats extends MatrixFloats {
  * @example
  * ```ts
  * import { modelFloats } from "./memory.ts";
+ * import assert from "node:assert/strict";
  * const f = modelFloats([{ name: "w", rows: 8, cols: 4, target: true }], "galore", 2);
- * console.assert(f.states === 4 * 2 + 2 * 8 * 2);
+ * assert.ok(f.states === 4 * 2 + 2 * 8 * 2);
  * ```
  */
 export function modelFloats(shapes: ParamShape[], method: Method, r: number): ModelFloats {
@@ -207,9 +210,10 @@ export interface MemoryBytes {
  * @example
  * ```ts
  * import { memoryBytes } from "./memory.ts";
+ * import assert from "node:assert/strict";
  * const bf16 = { weight: 2, state: 2, projector: 2, grad: 0 };
  * const b = memoryBytes([{ name: "w", rows: 10, cols: 10, target: true }], "full", 4, bf16);
- * console.assert(b.total === 600);
+ * assert.ok(b.total === 600);
  * ```
  */
 export function memoryBytes(

@@ -49,9 +49,10 @@ export interface SvdOptions {
  * @example
  * ```ts
  * import { svd } from "./svd.ts";
+ * import assert from "node:assert/strict";
  * // [[3, 0], [0, -2], [0, 0]]: σ = (3, 2)
  * const s = svd([3, 0, 0, -2, 0, 0], 3, 2);
- * console.assert(Math.abs(s.values[0] - 3) < 1e-12 && Math.abs(s.values[1] - 2) < 1e-12);
+ * assert.ok(Math.abs(s.values[0] - 3) < 1e-12 && Math.abs(s.values[1] - 2) < 1e-12);
  * ```
  */
 export function svd(
@@ -149,7 +150,8 @@ export type ProjectionSide = "left" | "right";
  * @example
  * ```ts
  * import { projectionSide } from "./svd.ts";
- * console.assert(projectionSide(256, 64) === "right" && projectionSide(64, 256) === "left");
+ * import assert from "node:assert/strict";
+ * assert.ok(projectionSide(256, 64) === "right" && projectionSide(64, 256) === "left");
  * ```
  */
 export function projectionSide(m: number, n: number): ProjectionSide {
@@ -163,8 +165,9 @@ export function projectionSide(m: number, n: number): ProjectionSide {
  * @example
  * ```ts
  * import { projector } from "./svd.ts";
+ * import assert from "node:assert/strict";
  * const { side, basis } = projector([1, 0, 0, 0, 2, 0], 2, 3, 1); // 2×3: left side
- * console.assert(side === "left" && Math.abs(Math.abs(basis[1]) - 1) < 1e-12);
+ * assert.ok(side === "left" && Math.abs(Math.abs(basis[1]) - 1) < 1e-12);
  * ```
  */
 export function projector(
@@ -185,8 +188,9 @@ export function projector(
  * @example
  * ```ts
  * import { stableRank } from "./svd.ts";
- * console.assert(Math.abs(stableRank([1, 2, 2, 4], 2, 2) - 1) < 1e-12);
- * console.assert(Math.abs(stableRank([1, 0, 0, 1], 2, 2) - 2) < 1e-12);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(stableRank([1, 2, 2, 4], 2, 2) - 1) < 1e-12);
+ * assert.ok(Math.abs(stableRank([1, 0, 0, 1], 2, 2) - 2) < 1e-12);
  * ```
  */
 export function stableRank(G: ArrayLike<number>, m: number, n: number): number {

@@ -120,7 +120,8 @@ export interface LmRunResult {
  * @example
  * ```ts
  * import { isTarget } from "./train_lm.ts";
- * console.assert(isTarget("layers.0.attn.q") && !isTarget("layers.0.attn.bq"));
+ * import assert from "node:assert/strict";
+ * assert.ok(isTarget("layers.0.attn.q") && !isTarget("layers.0.attn.bq"));
  * ```
  */
 export function isTarget(name: string): boolean {
@@ -134,8 +135,9 @@ export function isTarget(name: string): boolean {
  * @example
  * ```ts
  * import { lrFactor } from "./train_lm.ts";
- * console.assert(lrFactor(0, 100, 0.1, 0.1) === 0.1);
- * console.assert(Math.abs(lrFactor(99, 100, 0.1, 0.1) - 0.1) < 1e-3);
+ * import assert from "node:assert/strict";
+ * assert.ok(lrFactor(0, 100, 0.1, 0.1) === 0.1);
+ * assert.ok(Math.abs(lrFactor(99, 100, 0.1, 0.1) - 0.1) < 1e-3);
  * ```
  */
 export function lrFactor(t: number, steps: number, warm: number, min: number): number {

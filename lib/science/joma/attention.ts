@@ -102,10 +102,11 @@ export interface SimulationResult {
  * @example
  * ```ts
  * import { tokenTable } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const X = tokenTable("gaussian", 10, 10, 20, 1);
  * let s = 0;
  * for (let l = 0; l < 20; l++) s += X[l * 20 + 0];
- * console.assert(Math.abs(s - 1) < 1e-12);
+ * assert.ok(Math.abs(s - 1) < 1e-12);
  * ```
  */
 export function tokenTable(
@@ -141,7 +142,8 @@ export function tokenTable(
  * @example
  * ```ts
  * import { normCorr } from "./attention.ts";
- * console.assert(Math.abs(normCorr([1, 2, 3], [2, 4, 6]) - 1) < 1e-6);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(normCorr([1, 2, 3], [2, 4, 6]) - 1) < 1e-6);
  * ```
  */
 export function normCorr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -167,7 +169,8 @@ export function normCorr(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * @example
  * ```ts
  * import { topSingularMass } from "./attention.ts";
- * console.assert(Math.abs(topSingularMass(new Float64Array([1, 2, 2, 4]), 2, 2) - 1) < 1e-12);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(topSingularMass(new Float64Array([1, 2, 2, 4]), 2, 2) - 1) < 1e-12);
  * ```
  */
 export function topSingularMass(A: Float64Array, m: number, n: number): number {
@@ -193,8 +196,9 @@ export function topSingularMass(A: Float64Array, m: number, n: number): number {
  * @example
  * ```ts
  * import { attentionWeights } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const B = attentionWeights("softmax", new Float64Array([0, 0]), new Float64Array([0.5, 0.5]), 1, 0.5);
- * console.assert(B[0] === 0.5 && B[1] === 0.5);
+ * assert.ok(B[0] === 0.5 && B[1] === 0.5);
  * ```
  */
 export function attentionWeights(
@@ -231,9 +235,10 @@ export function attentionWeights(
  * @example
  * ```ts
  * import { lossAndGrads, tokenTable } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const X = tokenTable("random", 2, 1, 2, 1); // M_c = 3, K = 2
  * const g = lossAndGrads("softmax", new Float64Array(4 * 2), new Float64Array(3), X, 2, 4, 0.5);
- * console.assert(Math.abs(g.loss - Math.log(2)) < 1e-12); // zero weights: uniform prediction
+ * assert.ok(Math.abs(g.loss - Math.log(2)) < 1e-12); // zero weights: uniform prediction
  * ```
  */
 export function lossAndGrads(
@@ -308,8 +313,9 @@ export function lossAndGrads(
  * @example
  * ```ts
  * import { simulate } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const r = simulate({ attention: "softmax", x: "gaussian", seed: 1, iterations: 50 });
- * console.assert(r.trace[0].t === 0 && r.trace.at(-1)!.t === 49);
+ * assert.ok(r.trace[0].t === 0 && r.trace.at(-1)!.t === 49);
  * ```
  */
 export function simulate(opts: SimulationOptions): SimulationResult {
@@ -377,9 +383,10 @@ function record(
  * @example
  * ```ts
  * import { estimateLogits, simulate } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const r = simulate({ attention: "exp", x: "gaussian", seed: 1, iterations: 20 });
  * const e = estimateLogits("exp", r, r.trace.at(-1)!);
- * console.assert(e.zhat.length === 20);
+ * assert.ok(e.zhat.length === 20);
  * ```
  */
 export function estimateLogits(
@@ -428,8 +435,9 @@ export function estimateLogits(
  * @example
  * ```ts
  * import { invariantDrift, simulate } from "./attention.ts";
+ * import assert from "node:assert/strict";
  * const r = simulate({ attention: "exp", x: "gaussian", seed: 1, iterations: 200 });
- * console.assert(invariantDrift("exp", r) < 0.05);
+ * assert.ok(invariantDrift("exp", r) < 0.05);
  * ```
  */
 export function invariantDrift(kind: AttentionKind, res: SimulationResult): number {

@@ -27,8 +27,9 @@ const SQRT_PI = Math.sqrt(Math.PI);
  * @example
  * ```ts
  * import { erf } from "./dynamics.ts";
- * console.assert(Math.abs(erf(1) - 0.8427007929497149) < 1e-15);
- * console.assert(erf(-2) === -erf(2));
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(erf(1) - 0.8427007929497149) < 1e-15);
+ * assert.ok(erf(-2) === -erf(2));
  * ```
  */
 export function erf(x: number): number {
@@ -60,7 +61,8 @@ function erfc(x: number): number {
  * @example
  * ```ts
  * import { erf, erfinv } from "./dynamics.ts";
- * console.assert(Math.abs(erf(erfinv(0.7)) - 0.7) < 1e-14);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(erf(erfinv(0.7)) - 0.7) < 1e-14);
  * ```
  */
 export function erfinv(y: number): number {
@@ -86,7 +88,8 @@ export function erfinv(y: number): number {
  * @example
  * ```ts
  * import { entropy } from "./dynamics.ts";
- * console.assert(Math.abs(entropy([0.5, 0.5], 0) - Math.LN2) < 1e-15);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(entropy([0.5, 0.5], 0) - Math.LN2) < 1e-15);
  * ```
  */
 export function entropy(p: ArrayLike<number>, eps = 1e-8): number {
@@ -101,8 +104,9 @@ export function entropy(p: ArrayLike<number>, eps = 1e-8): number {
  * @example
  * ```ts
  * import { softmaxSquares } from "./dynamics.ts";
+ * import assert from "node:assert/strict";
  * const s = softmaxSquares([0, 0], 3);
- * console.assert(s[0] === 0.5 && s[1] === 0.5);
+ * assert.ok(s[0] === 0.5 && s[1] === 0.5);
  * ```
  */
 export function softmaxSquares(v: ArrayLike<number>, T: number): Float64Array {
@@ -174,8 +178,9 @@ export interface BounceResult {
  * @example
  * ```ts
  * import { AUTHORS_MU, bounceIteration } from "./dynamics.ts";
+ * import assert from "node:assert/strict";
  * const r = bounceIteration({ mu: AUTHORS_MU, kind: "nonlinear", steps: 10 });
- * console.assert(Math.abs(r.entropy[0] - Math.log(10)) < 1e-6);
+ * assert.ok(Math.abs(r.entropy[0] - Math.log(10)) < 1e-6);
  * ```
  */
 export function bounceIteration(opts: BounceOptions): BounceResult {
@@ -227,8 +232,9 @@ export interface SalientOdeOptions {
  * @example
  * ```ts
  * import { salientOde } from "./dynamics.ts";
+ * import assert from "node:assert/strict";
  * const out = salientOde({ delta: new Float64Array([1, 2]), M: 2, times: [0, 1], dt: 1e-3 });
- * console.assert(out[1][1] > out[1][0]);
+ * assert.ok(out[1][1] > out[1][0]);
  * ```
  */
 export function salientOde(opts: SalientOdeOptions): Float64Array[] {

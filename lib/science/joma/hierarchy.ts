@@ -59,9 +59,10 @@ export interface Hierarchy {
  * ```ts
  * import { Rng } from "../math/rng.ts";
  * import { makeHierarchy } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const spec = { vocab: 100, length: 30, latents: [10, 20, 20], children: [2, 2, 2] };
  * const h = makeHierarchy(spec, new Rng(1));
- * console.assert(h.children[2].length === 20 && h.children[0][0].length === 2);
+ * assert.ok(h.children[2].length === 20 && h.children[0][0].length === 2);
  * ```
  */
 export function makeHierarchy(spec: HierarchySpec, rng: Rng): Hierarchy {
@@ -114,10 +115,11 @@ export function numClasses(h: Hierarchy): number {
  * ```ts
  * import { Rng } from "../math/rng.ts";
  * import { classActivity, makeHierarchy } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const spec = { vocab: 100, length: 30, latents: [10, 20, 20], children: [2, 2, 2] };
  * const h = makeHierarchy(spec, new Rng(1));
  * const a = classActivity(h, 3);
- * console.assert(a.latents[2].length === 1 && a.latents[2][0] === 3 && a.tokens.length <= 8);
+ * assert.ok(a.latents[2].length === 1 && a.latents[2][0] === 3 && a.tokens.length <= 8);
  * ```
  */
 export function classActivity(h: Hierarchy, c: number): { latents: number[][]; tokens: number[] } {
@@ -143,10 +145,11 @@ export function classActivity(h: Hierarchy, c: number): { latents: number[][]; t
  * ```ts
  * import { Rng } from "../math/rng.ts";
  * import { classSequence, makeHierarchy } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const spec = { vocab: 100, length: 30, latents: [10, 20, 20], children: [2, 2, 2] };
  * const h = makeHierarchy(spec, new Rng(1));
  * const x = classSequence(h, 0);
- * console.assert(x.length === 30 && x[0] === 99 && x[29] !== 99);
+ * assert.ok(x.length === 30 && x[0] === 99 && x[29] !== 99);
  * ```
  */
 export function classSequence(h: Hierarchy, c: number): Int32Array {
@@ -167,10 +170,11 @@ export function classSequence(h: Hierarchy, c: number): Int32Array {
  * ```ts
  * import { Rng } from "../math/rng.ts";
  * import { activityMatrix, makeHierarchy } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const spec = { vocab: 100, length: 30, latents: [10, 20, 20], children: [2, 2, 2] };
  * const h = makeHierarchy(spec, new Rng(1));
  * const top = activityMatrix(h, 2); // the identity: class c activates top latent c only
- * console.assert(top[0] === 1 && top[1] === 0 && top[21] === 1);
+ * assert.ok(top[0] === 1 && top[1] === 0 && top[21] === 1);
  * ```
  */
 export function activityMatrix(h: Hierarchy, s: number): Float64Array {
@@ -193,9 +197,10 @@ export function activityMatrix(h: Hierarchy, s: number): Float64Array {
  * @example
  * ```ts
  * import { bestMatch } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const g = new Float64Array([1, 0, 1, 0]); // 4 samples, 1 latent
  * const h = new Float64Array([5, 0, 0, 2, 5, 0, 0, 2]); // 4 samples, 2 units
- * console.assert(Math.abs(bestMatch(g, h, 4, true)[0] - 1) < 1e-8);
+ * assert.ok(Math.abs(bestMatch(g, h, 4, true)[0] - 1) < 1e-8);
  * ```
  */
 export function bestMatch(
@@ -273,11 +278,12 @@ export interface LayerScores {
  * @example
  * ```ts
  * import { layerScores } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * // 4 classes, 2 latents (the second never active), 1 hidden unit equal to latent 0
  * const g = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0]);
  * const s = layerScores(g, new Float64Array([3, 0, 3, 0]), 4);
- * console.assert(s.neverActive === 1 && Math.abs(s.pearsonActive - 1) < 1e-8);
- * console.assert(Math.abs(s.pearsonAll - 0.5) < 1e-8 && Math.abs(s.cosineAll - 0.5) < 1e-8);
+ * assert.ok(s.neverActive === 1 && Math.abs(s.pearsonActive - 1) < 1e-8);
+ * assert.ok(Math.abs(s.pearsonAll - 0.5) < 1e-8 && Math.abs(s.cosineAll - 0.5) < 1e-8);
  * ```
  */
 export function layerScores(
@@ -324,10 +330,11 @@ export function layerScores(
  * ```ts
  * import { Rng } from "../math/rng.ts";
  * import { chanceScores } from "./hierarchy.ts";
+ * import assert from "node:assert/strict";
  * const g = new Float64Array([1, 0, 1, 0, 0, 1, 0, 1]); // 8 classes × 1 latent
  * const h = Float64Array.from(g); // one unit equal to the latent
  * const c = chanceScores(g, h, 8, new Rng(1), 20);
- * console.assert(c.pearsonActive < 0.9); // a shuffled latent rarely matches the unit
+ * assert.ok(c.pearsonActive < 0.9); // a shuffled latent rarely matches the unit
  * ```
  */
 export function chanceScores(

@@ -32,7 +32,8 @@ export interface Channel {
  * @example
  * ```ts
  * import { activationChannel } from "./tree.ts";
- * console.assert(activationChannel(0.9).p01 === 0);
+ * import assert from "node:assert/strict";
+ * assert.ok(activationChannel(0.9).p01 === 0);
  * ```
  */
 export function activationChannel(rho: number): Channel {
@@ -53,8 +54,9 @@ function propagate(ch: Channel, pOn: number, steps: number): number {
  * @example
  * ```ts
  * import { activationChannel, exactCooccurrence } from "./tree.ts";
+ * import assert from "node:assert/strict";
  * const p = exactCooccurrence(activationChannel(0.9), 8, 3);
- * console.assert(Math.abs(p - 0.9 ** 3) < 1e-15);
+ * assert.ok(Math.abs(p - 0.9 ** 3) < 1e-15);
  * ```
  */
 export function exactCooccurrence(ch: Channel, L: number, H: number): number {
@@ -75,8 +77,9 @@ export function exactCooccurrence(ch: Channel, L: number, H: number): number {
  * ```ts
  * import { activationChannel, sampleLeaves } from "./tree.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const leaves = sampleLeaves(activationChannel(1), 2, 3, new Rng(1));
- * console.assert(leaves.length === 8 && leaves.every((x) => x === 1));
+ * assert.ok(leaves.length === 8 && leaves.every((x) => x === 1));
  * ```
  */
 export function sampleLeaves(ch: Channel, b: number, L: number, rng: Rng): Uint8Array {
@@ -98,7 +101,8 @@ export function sampleLeaves(ch: Channel, b: number, L: number, rng: Rng): Uint8
  * @example
  * ```ts
  * import { lcaHeight } from "./tree.ts";
- * console.assert(lcaHeight(0, 1, 2) === 1 && lcaHeight(0, 4, 2) === 3);
+ * import assert from "node:assert/strict";
+ * assert.ok(lcaHeight(0, 1, 2) === 1 && lcaHeight(0, 4, 2) === 3);
  * ```
  */
 export function lcaHeight(i: number, j: number, b: number): number {
@@ -127,8 +131,9 @@ export interface CooccurrenceCount {
  * ```ts
  * import { activationChannel, monteCarloTree } from "./tree.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const c = monteCarloTree(activationChannel(0.8), 2, 4, 2000, new Rng(3));
- * console.assert(c.length === 4 && c[0].m > 0);
+ * assert.ok(c.length === 4 && c[0].m > 0);
  * ```
  */
 export function monteCarloTree(
@@ -158,8 +163,9 @@ export function monteCarloTree(
  * ```ts
  * import { activationChannel, monteCarloPaths } from "./tree.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const c = monteCarloPaths(activationChannel(0.9), 40, 3, 5000, new Rng(4));
- * console.assert(c.m > 0 && c.both <= c.m);
+ * assert.ok(c.m > 0 && c.both <= c.m);
  * ```
  */
 export function monteCarloPaths(

@@ -121,7 +121,8 @@ export interface LmTrainResult {
  * @example
  * ```ts
  * import { spacedWindows } from "./train.ts";
- * console.assert(spacedWindows(10, 3).join() === "0,3,6" && spacedWindows(2, 5).length === 2);
+ * import assert from "node:assert/strict";
+ * assert.ok(spacedWindows(10, 3).join() === "0,3,6" && spacedWindows(2, 5).length === 2);
  * ```
  */
 export function spacedWindows(n: number, count: number): number[] {
@@ -302,8 +303,9 @@ export interface RunSize {
  * @example
  * ```ts
  * import { estimateRunSeconds } from "./train.ts";
+ * import assert from "node:assert/strict";
  * const s = estimateRunSeconds({ vocab: 20001, dModel: 200, layers: 1, steps: 58000, checkpoints: 59, entropyWindows: 330, lossWindows: 330 });
- * console.assert(s > 1e5 && s < 1.3e5); // ≈ 31 hours
+ * assert.ok(s > 1e5 && s < 1.3e5); // ≈ 31 hours
  * ```
  */
 export function estimateRunSeconds(r: RunSize): number {

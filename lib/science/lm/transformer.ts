@@ -99,7 +99,8 @@ export interface TokenBatch {
  * @example
  * ```ts
  * import { uniformCausalEntropy } from "./transformer.ts";
- * console.assert(Math.abs(uniformCausalEntropy(35) - 2.632) < 5e-4);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(uniformCausalEntropy(35) - 2.632) < 5e-4);
  * ```
  */
 export function uniformCausalEntropy(T: number): number {
@@ -115,8 +116,9 @@ export function uniformCausalEntropy(T: number): number {
  * @example
  * ```ts
  * import { attentionEntropy, uniformCausalEntropy } from "./transformer.ts";
+ * import assert from "node:assert/strict";
  * const T = 3, a = new Float32Array([1, 0, 0, 0.5, 0.5, 0, 1 / 3, 1 / 3, 1 / 3]);
- * console.assert(Math.abs(attentionEntropy(a, T) - uniformCausalEntropy(T)) < 1e-6);
+ * assert.ok(Math.abs(attentionEntropy(a, T) - uniformCausalEntropy(T)) < 1e-6);
  * ```
  */
 export function attentionEntropy(data: ArrayLike<number>, T: number): number {
@@ -138,8 +140,9 @@ export function attentionEntropy(data: ArrayLike<number>, T: number): number {
  * @example
  * ```ts
  * import { positionalTable } from "./transformer.ts";
+ * import assert from "node:assert/strict";
  * const pe = positionalTable(2, 4); // t = 1: [sin 1, cos 1, sin 0.01, cos 0.01]
- * console.assert(Math.abs(pe[4] - Math.sin(1)) < 1e-7 && pe[1] === 1);
+ * assert.ok(Math.abs(pe[4] - Math.sin(1)) < 1e-7 && pe[1] === 1);
  * ```
  */
 export function positionalTable(T: number, d: number): Float32Array {
@@ -575,9 +578,10 @@ export function crossEntropy(tf: TfModule, logits: Tensor, targets: Int32Array):
  * @example
  * ```ts
  * import { dropoutMask } from "./transformer.ts";
+ * import assert from "node:assert/strict";
  * const m = dropoutMask(10000, 0.2, 7);
  * const kept = m.filter((x) => x > 0).length;
- * console.assert(kept > 7800 && kept < 8200 && Math.abs(m[m.findIndex((x) => x > 0)] - 1.25) < 1e-6);
+ * assert.ok(kept > 7800 && kept < 8200 && Math.abs(m[m.findIndex((x) => x > 0)] - 1.25) < 1e-6);
  * ```
  */
 export function dropoutMask(n: number, p: number, seed: number): Float32Array {

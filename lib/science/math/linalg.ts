@@ -7,10 +7,11 @@
  * @example
  * ```ts
  * import { frob, matmul, transpose } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const A = new Float64Array([1, 2, 3, 4, 5, 6]); // 2×3
  * const AAt = matmul(A, transpose(A, 2, 3), 2, 3, 2); // 2×2
- * console.assert(AAt[0] === 14 && AAt[3] === 77);
- * console.assert(frob(A) === Math.sqrt(91));
+ * assert.ok(AAt[0] === 14 && AAt[3] === 77);
+ * assert.ok(frob(A) === Math.sqrt(91));
  * ```
  *
  * @module
@@ -24,8 +25,9 @@ import { EigenvalueDecomposition, Matrix } from "ml-matrix";
  * @example
  * ```ts
  * import { matmul } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const C = matmul(new Float64Array([1, 2]), new Float64Array([3, 4]), 1, 2, 1);
- * console.assert(C[0] === 11);
+ * assert.ok(C[0] === 11);
  * ```
  */
 export function matmul(
@@ -53,8 +55,9 @@ export function matmul(
  * @example
  * ```ts
  * import { transpose } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const T = transpose(new Float64Array([1, 2, 3, 4, 5, 6]), 2, 3);
- * console.assert(T.join() === "1,4,2,5,3,6");
+ * assert.ok(T.join() === "1,4,2,5,3,6");
  * ```
  */
 export function transpose(A: Float64Array, m: number, n: number): Float64Array {
@@ -69,8 +72,9 @@ export function transpose(A: Float64Array, m: number, n: number): Float64Array {
  * @example
  * ```ts
  * import { gramRows } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const G = gramRows(new Float64Array([1, 0, 1, 1]), 2, 2);
- * console.assert(G.join() === "1,1,1,2");
+ * assert.ok(G.join() === "1,1,1,2");
  * ```
  */
 export function gramRows(A: Float64Array, m: number, k: number): Float64Array {
@@ -93,7 +97,8 @@ export function gramRows(A: Float64Array, m: number, k: number): Float64Array {
  * @example
  * ```ts
  * import { frob } from "./linalg.ts";
- * console.assert(frob([3, 4]) === 5);
+ * import assert from "node:assert/strict";
+ * assert.ok(frob([3, 4]) === 5);
  * ```
  */
 export function frob(A: ArrayLike<number>): number {
@@ -108,7 +113,8 @@ export function frob(A: ArrayLike<number>): number {
  * @example
  * ```ts
  * import { frobDiff } from "./linalg.ts";
- * console.assert(frobDiff([1, 1], [4, 5]) === 5);
+ * import assert from "node:assert/strict";
+ * assert.ok(frobDiff([1, 1], [4, 5]) === 5);
  * ```
  */
 export function frobDiff(A: ArrayLike<number>, B: ArrayLike<number>): number {
@@ -124,8 +130,9 @@ export function frobDiff(A: ArrayLike<number>, B: ArrayLike<number>): number {
  * @example
  * ```ts
  * import { centreColumns } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const C = centreColumns(new Float64Array([1, 10, 3, 20]), 2, 2);
- * console.assert(C.join() === "-1,-5,1,5");
+ * assert.ok(C.join() === "-1,-5,1,5");
  * ```
  */
 export function centreColumns(F: Float64Array, n: number, k: number): Float64Array {
@@ -145,7 +152,8 @@ export function centreColumns(F: Float64Array, n: number, k: number): Float64Arr
  * @example
  * ```ts
  * import { toMatrix } from "./linalg.ts";
- * console.assert(toMatrix(new Float64Array([1, 2, 3, 4, 5, 6]), 2, 3).get(1, 0) === 4);
+ * import assert from "node:assert/strict";
+ * assert.ok(toMatrix(new Float64Array([1, 2, 3, 4, 5, 6]), 2, 3).get(1, 0) === 4);
  * ```
  */
 export function toMatrix(A: Float64Array, m: number, n: number): Matrix {
@@ -160,8 +168,9 @@ export function toMatrix(A: Float64Array, m: number, n: number): Matrix {
  * @example
  * ```ts
  * import { fromMatrix, toMatrix } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const A = new Float64Array([1, 2, 3, 4, 5, 6]);
- * console.assert(fromMatrix(toMatrix(A, 3, 2)).join() === A.join());
+ * assert.ok(fromMatrix(toMatrix(A, 3, 2)).join() === A.join());
  * ```
  */
 export function fromMatrix(M: Matrix): Float64Array {
@@ -187,9 +196,10 @@ export interface SymmetricEigen {
  * @example
  * ```ts
  * import { symEig } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * const { values, Q } = symEig(new Float64Array([2, 1, 1, 2]), 2);
- * console.assert(Math.abs(values[0] - 1) < 1e-12 && Math.abs(values[1] - 3) < 1e-12);
- * console.assert(Math.abs(Math.abs(Q[0]) - Math.SQRT1_2) < 1e-12);
+ * assert.ok(Math.abs(values[0] - 1) < 1e-12 && Math.abs(values[1] - 3) < 1e-12);
+ * assert.ok(Math.abs(Math.abs(Q[0]) - Math.SQRT1_2) < 1e-12);
  * ```
  */
 export function symEig(A: Float64Array, n: number): SymmetricEigen {
@@ -210,11 +220,12 @@ export function symEig(A: Float64Array, n: number): SymmetricEigen {
  * @example
  * ```ts
  * import { frob, leastSquaresResidual } from "./linalg.ts";
+ * import assert from "node:assert/strict";
  * // T = 2·(first column of F) lies in the span: no residual, rank 2
  * const F = new Float64Array([1, 0, 1, 1, 1, 2]); // 3×2
  * const T = new Float64Array([2, 2, 2]); // 3×1
  * const { R, rank } = leastSquaresResidual(F, T, 3, 2, 1);
- * console.assert(rank === 2 && frob(R) < 1e-12);
+ * assert.ok(rank === 2 && frob(R) < 1e-12);
  * ```
  */
 export function leastSquaresResidual(

@@ -75,9 +75,10 @@ export interface BilinearResult {
  * @example
  * ```ts
  * import { embeddings } from "./bilinear.ts";
+ * import assert from "node:assert/strict";
  * const u = embeddings(4, 1000, 1);
  * const n0 = u.subarray(0, 1000).reduce((s, x) => s + x * x, 0);
- * console.assert(Math.abs(n0 - 1) < 0.2);
+ * assert.ok(Math.abs(n0 - 1) < 0.2);
  * ```
  */
 export function embeddings(vocab: number, d: number, seed: number): Float64Array {
@@ -92,8 +93,9 @@ export function embeddings(vocab: number, d: number, seed: number): Float64Array
  * @example
  * ```ts
  * import { gram } from "./bilinear.ts";
+ * import assert from "node:assert/strict";
  * const { K, epsilon } = gram(new Float64Array([1, 0, 0, 1]), 2, 2);
- * console.assert(K[1] === 0 && epsilon === 0);
+ * assert.ok(K[1] === 0 && epsilon === 0);
  * ```
  */
 export function gram(u: Float64Array, vocab: number, d: number): {
@@ -129,11 +131,12 @@ function logSumExp(S: Float64Array, r: number, n: number): number {
  * @example
  * ```ts
  * import { trainBilinear } from "./bilinear.ts";
+ * import assert from "node:assert/strict";
  * const r = trainBilinear({
  *   vocab: 32, pairs: 4, testPairs: 1, d: 64, seed: 1, steps: 200, lr: 4, logSteps: [0, 200],
  * });
- * console.assert(r.log[1].trainLoss < 0.1 * r.log[0].trainLoss); // the forward pairs are learned
- * console.assert(r.log[1].revProb < 2 / 32); // the reverse one is not
+ * assert.ok(r.log[1].trainLoss < 0.1 * r.log[0].trainLoss); // the forward pairs are learned
+ * assert.ok(r.log[1].revProb < 2 / 32); // the reverse one is not
  * ```
  */
 export function trainBilinear(opts: BilinearOptions): BilinearResult {
@@ -225,11 +228,12 @@ export interface Exponents {
  * @example
  * ```ts
  * import { exponents } from "./bilinear.ts";
+ * import assert from "node:assert/strict";
  * const pt = (trainLoss: number, revLoss: number) =>
  *   ({ step: 0, trainLoss, revLoss, trainProb: 0, revProb: 0, revProbMax: 0 });
  * // L falls e-fold and e²-fold while L_rev falls by e^{0.1} and e^{0.2}: c* = 0.1.
  * const e = exponents([pt(1, 1), pt(Math.exp(-1), Math.exp(-0.1)), pt(Math.exp(-2), Math.exp(-0.2))]);
- * console.assert(Math.abs(e.cStar - 0.1) < 1e-12 && Math.abs(e.movement - 0.1) < 1e-12);
+ * assert.ok(Math.abs(e.cStar - 0.1) < 1e-12 && Math.abs(e.movement - 0.1) < 1e-12);
  * ```
  */
 export function exponents(log: BilinearPoint[]): Exponents {

@@ -87,9 +87,10 @@ function alphabets(vocab: number, k: number, rng: Rng): number[][] {
  * @example
  * ```ts
  * import { reverseDataset } from "./data.ts";
+ * import assert from "node:assert/strict";
  * const d = reverseDataset({ vocab: 120, seed: 1 });
- * console.assert(d.M === 122 && d.pairs.length === 30 && d.numTrainPairs === 21);
- * console.assert(d.train.length === 2 * 21 + 9 && d.test.length === 9);
+ * assert.ok(d.M === 122 && d.pairs.length === 30 && d.numTrainPairs === 21);
+ * assert.ok(d.train.length === 2 * 21 + 9 && d.test.length === 9);
  * ```
  */
 export function reverseDataset(opts: DataOptions): ReverseData {
@@ -118,9 +119,10 @@ export function reverseDataset(opts: DataOptions): ReverseData {
  * @example
  * ```ts
  * import { chainDataset } from "./data.ts";
+ * import assert from "node:assert/strict";
  * const d = chainDataset({ vocab: 120, seed: 1 });
- * console.assert(d.triples.length === 30 && d.train.length === 3 * 21 + 2 * 9);
- * console.assert(d.test.every(([, r]) => r === 1));
+ * assert.ok(d.triples.length === 30 && d.train.length === 3 * 21 + 2 * 9);
+ * assert.ok(d.test.every(([, r]) => r === 1));
  * ```
  */
 export function chainDataset(opts: DataOptions): ChainData {

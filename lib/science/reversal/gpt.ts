@@ -52,8 +52,9 @@ interface Slot {
  * @example
  * ```ts
  * import { layout } from "./gpt.ts";
+ * import assert from "node:assert/strict";
  * const { slots, size } = layout({ vocab: 10, dModel: 8, layers: 1, heads: 2 });
- * console.assert(slots.get("h0.attn.w")!.shape[1] === 24 && size === 10 * 8 + 2 * 8 + 1 * (12 * 64 + 13 * 8) + 16);
+ * assert.ok(slots.get("h0.attn.w")!.shape[1] === 24 && size === 10 * 8 + 2 * 8 + 1 * (12 * 64 + 13 * 8) + 16);
  * ```
  */
 export function layout(cfg: GptConfig): { slots: Map<string, Slot>; size: number } {
@@ -92,10 +93,11 @@ export function layout(cfg: GptConfig): { slots: Map<string, Slot>; size: number
  * @example
  * ```ts
  * import { initParams, layout } from "./gpt.ts";
+ * import assert from "node:assert/strict";
  * const cfg = { vocab: 10, dModel: 8, layers: 1, heads: 2 };
  * const th = initParams(cfg, 1);
  * const g = layout(cfg).slots.get("h0.ln1.g")!;
- * console.assert(th.length === layout(cfg).size && th[g.offset] === 1);
+ * assert.ok(th.length === layout(cfg).size && th[g.offset] === 1);
  * ```
  */
 export function initParams(cfg: GptConfig, seed: number): Float32Array {

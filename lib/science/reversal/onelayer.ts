@@ -38,8 +38,9 @@ export interface OneLayer {
  * @example
  * ```ts
  * import { zeroModel } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const m = zeroModel(3);
- * console.assert(m.Y.length === 9 && m.Z.every((z) => z === 0));
+ * assert.ok(m.Y.length === 9 && m.Z.every((z) => z === 0));
  * ```
  */
 export function zeroModel(M: number): OneLayer {
@@ -62,8 +63,9 @@ export interface Forward {
  * @example
  * ```ts
  * import { forward, zeroModel } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const fw = forward(zeroModel(5), 2, 0);
- * console.assert(Math.abs(fw.p[3] - 1 / 5) < 1e-15 && fw.b[0] === 0.5);
+ * assert.ok(Math.abs(fw.p[3] - 1 / 5) < 1e-15 && fw.b[0] === 0.5);
  * ```
  */
 export function forward(m: OneLayer, x1: number, x2: number, p?: Float64Array): Forward {
@@ -91,7 +93,8 @@ export function forward(m: OneLayer, x1: number, x2: number, p?: Float64Array): 
  * @example
  * ```ts
  * import { prob, zeroModel } from "./onelayer.ts";
- * console.assert(Math.abs(prob(zeroModel(4), [2, 0, 3]) - 0.25) < 1e-15);
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(prob(zeroModel(4), [2, 0, 3]) - 0.25) < 1e-15);
  * ```
  */
 export function prob(m: OneLayer, s: Sentence, scratch?: Float64Array): number {
@@ -118,8 +121,9 @@ export interface Grads {
  * @example
  * ```ts
  * import { grads, zeroModel } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const g = grads(zeroModel(4), [2, 0, 3]);
- * console.assert(Math.abs(g.dY1[3] + (1 - 0.25) / Math.SQRT2) < 1e-15 && g.dZ1 === 0);
+ * assert.ok(Math.abs(g.dY1[3] + (1 - 0.25) / Math.SQRT2) < 1e-15 && g.dZ1 === 0);
  * ```
  */
 export function grads(m: OneLayer, s: Sentence): Grads {
@@ -176,11 +180,12 @@ export interface SgdOptions {
  * @example
  * ```ts
  * import { prob, trainSgd } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const train: [number, number, number][] = [[2, 0, 3], [4, 0, 5]];
  * const m = trainSgd(8, {
  *   train, etaY: 0.5, etaZ: 0.05, steps: 400, seed: 1, logSteps: [], onLog: () => {},
  * });
- * console.assert(prob(m, [2, 0, 3]) > 0.9 && prob(m, [3, 1, 2]) < 1 / 8 + 1e-12);
+ * assert.ok(prob(m, [2, 0, 3]) > 0.9 && prob(m, [3, 1, 2]) < 1 / 8 + 1e-12);
  * ```
  */
 export function trainSgd(M: number, opts: SgdOptions): OneLayer {
@@ -225,8 +230,9 @@ export function trainSgd(M: number, opts: SgdOptions): OneLayer {
  * @example
  * ```ts
  * import { trainBound } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * // M = 122, η_Y = 0.5, N = 30, t = 7320 = N·M/η_Y: M·η_Y·t/N = M², bound = 1 − 121/122 for c = ½.
- * console.assert(Math.abs(trainBound(122, 0.5, 30, 7320, 0.5) - 1 / 122) < 1e-12);
+ * assert.ok(Math.abs(trainBound(122, 0.5, 30, 7320, 0.5) - 1 / 122) < 1e-12);
  * ```
  */
 export function trainBound(M: number, etaY: number, N: number, t: number, c: number): number {
@@ -240,8 +246,9 @@ export function trainBound(M: number, etaY: number, N: number, t: number, c: num
  * @example
  * ```ts
  * import { trainBound, rateExponent } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const p = trainBound(122, 0.5, 30, 1e5, 0.8);
- * console.assert(Math.abs(rateExponent(122, 0.5, 30, 1e5, p) - 0.8) < 1e-9);
+ * assert.ok(Math.abs(rateExponent(122, 0.5, 30, 1e5, p) - 0.8) < 1e-9);
  * ```
  */
 export function rateExponent(M: number, etaY: number, N: number, t: number, p: number): number {
@@ -255,8 +262,9 @@ export function rateExponent(M: number, etaY: number, N: number, t: number, p: n
  * @example
  * ```ts
  * import { logSpaced } from "./onelayer.ts";
+ * import assert from "node:assert/strict";
  * const s = logSpaced(1000, 4);
- * console.assert(s[0] === 0 && s[1] === 1 && s[s.length - 1] === 1000);
+ * assert.ok(s[0] === 0 && s[1] === 1 && s[s.length - 1] === 1000);
  * ```
  */
 export function logSpaced(steps: number, perDecade: number): number[] {

@@ -36,9 +36,10 @@ export interface BnParams {
  * @example
  * ```ts
  * import { bnRhs } from "./theory.ts";
+ * import assert from "node:assert/strict";
  * const dy = new Float64Array(3);
  * bnRhs({ M: 100, etaZ: 1, etaY: 1 })(0, new Float64Array(3), dy);
- * console.assert(dy[0] === 1 / 100 && dy[2] === 0);
+ * assert.ok(dy[0] === 1 / 100 && dy[2] === 0);
  * ```
  */
 export function bnRhs(p: BnParams): Rhs {
@@ -69,8 +70,9 @@ export interface Support {
  * @example
  * ```ts
  * import { distinctF2 } from "./theory.ts";
+ * import assert from "node:assert/strict";
  * const f2 = distinctF2({ common: [1], distinct: [1] }, 0, [0]);
- * console.assert(Math.abs(f2[0] - 0.5) < 1e-15);
+ * assert.ok(Math.abs(f2[0] - 0.5) < 1e-15);
  * ```
  */
 export function distinctF2(s: Support, z: number, zd: ArrayLike<number>): Float64Array {
@@ -99,10 +101,11 @@ export function distinctF2(s: Support, z: number, zd: ArrayLike<number>): Float6
  * @example
  * ```ts
  * import { relativeGainRhs } from "./theory.ts";
+ * import assert from "node:assert/strict";
  * const f = relativeGainRhs({ M: 100, etaZ: 1, etaY: 1 }, { common: [1], distinct: [1, 2] }, 1);
  * const dy = new Float64Array(6);
  * f(0, new Float64Array([0.01, 0, 0, 0, 0, 0]), dy);
- * console.assert(dy[4] > dy[3] && dy[3] > 0);
+ * assert.ok(dy[4] > dy[3] && dy[3] > 0);
  * ```
  */
 export function relativeGainRhs(p: BnParams, s: Support, l0: number): Rhs {
@@ -129,7 +132,8 @@ export function relativeGainRhs(p: BnParams, s: Support, l0: number): Rhs {
  * @example
  * ```ts
  * import { relativeGain } from "./theory.ts";
- * console.assert(relativeGain(2, 0, 1, 0) === 3);
+ * import assert from "node:assert/strict";
+ * assert.ok(relativeGain(2, 0, 1, 0) === 3);
  * ```
  */
 export function relativeGain(pl: number, zl: number, plp: number, zlp: number): number {

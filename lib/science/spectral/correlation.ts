@@ -26,7 +26,8 @@ import { Matrix, SingularValueDecomposition } from "ml-matrix";
  * @example
  * ```ts
  * import { centerColumns } from "./correlation.ts";
- * console.assert(centerColumns([1, 5, 3, 7], 2, 2).join() === "-1,-1,1,1");
+ * import assert from "node:assert/strict";
+ * assert.ok(centerColumns([1, 5, 3, 7], 2, 2).join() === "-1,-1,1,1");
  * ```
  */
 export function centerColumns(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
@@ -53,8 +54,9 @@ function toMatrix(x: ArrayLike<number>, rows: number, cols: number): Matrix {
  * @example
  * ```ts
  * import { leftSingularBasis } from "./correlation.ts";
+ * import assert from "node:assert/strict";
  * const b = leftSingularBasis(new Float64Array([3, 0, 0, 1, 0, 0]), 3, 2, 1);
- * console.assert(b.k === 1 && Math.abs(Math.abs(b.q[0]) - 1) < 1e-12);
+ * assert.ok(b.k === 1 && Math.abs(Math.abs(b.q[0]) - 1) < 1e-12);
  * ```
  */
 export function leftSingularBasis(
@@ -87,8 +89,9 @@ export function leftSingularBasis(
  * @example
  * ```ts
  * import { crossSingularValues } from "./correlation.ts";
+ * import assert from "node:assert/strict";
  * const s = crossSingularValues(new Float64Array([1, 0]), 1, new Float64Array([0.6, 0.8]), 1, 2);
- * console.assert(Math.abs(s[0] - 0.6) < 1e-12);
+ * assert.ok(Math.abs(s[0] - 0.6) < 1e-12);
  * ```
  */
 export function crossSingularValues(
@@ -124,10 +127,11 @@ export function crossSingularValues(
  * @example
  * ```ts
  * import { spectralCorrelation } from "./correlation.ts";
+ * import assert from "node:assert/strict";
  * // x is u rotated and padded with a small extra direction: ρ₂ = 1
  * const u = new Float64Array([1, 0, 0, 1, -1, 0, 0, -1]);
  * const x = new Float64Array([0, 1, 0.01, 1, 0, -0.01, 0, -1, 0.01, -1, 0, -0.01]);
- * console.assert(Math.abs(spectralCorrelation(x, 4, 3, u, 2) - 1) < 1e-9);
+ * assert.ok(Math.abs(spectralCorrelation(x, 4, 3, u, 2) - 1) < 1e-9);
  * ```
  */
 export function spectralCorrelation(

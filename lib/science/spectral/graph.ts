@@ -31,8 +31,9 @@ export interface Graph {
  * @example
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(3, [[1, 0], [1, 2]]);
- * console.assert(g.edges[0][0] === 0 && g.edges[0][1] === 1 && g.adj[1].length === 2);
+ * assert.ok(g.edges[0][0] === 0 && g.edges[0][1] === 1 && g.adj[1].length === 2);
  * ```
  */
 export function graphFromEdges(n: number, list: [number, number][]): Graph {
@@ -67,7 +68,8 @@ export function graphFromEdges(n: number, list: [number, number][]): Graph {
  * @example
  * ```ts
  * import { graphFromEdges, isConnected } from "./graph.ts";
- * console.assert(!isConnected(graphFromEdges(3, [[0, 1]])));
+ * import assert from "node:assert/strict";
+ * assert.ok(!isConnected(graphFromEdges(3, [[0, 1]])));
  * ```
  */
 export function isConnected(g: Graph): boolean {
@@ -80,8 +82,9 @@ export function isConnected(g: Graph): boolean {
  * @example
  * ```ts
  * import { bfsDistances, graphFromEdges } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const d = bfsDistances(graphFromEdges(4, [[0, 1], [1, 2], [2, 3]]), 0);
- * console.assert(d[3] === 3);
+ * assert.ok(d[3] === 3);
  * ```
  */
 export function bfsDistances(g: Graph, source: number): Int32Array {
@@ -109,8 +112,9 @@ export function bfsDistances(g: Graph, source: number): Int32Array {
  * @example
  * ```ts
  * import { allDistances, graphFromEdges } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const d = allDistances(graphFromEdges(3, [[0, 1], [1, 2]]));
- * console.assert(d[0 * 3 + 2] === 2 && d[2 * 3 + 0] === 2);
+ * assert.ok(d[0 * 3 + 2] === 2 && d[2 * 3 + 0] === 2);
  * ```
  */
 export function allDistances(g: Graph): Int32Array {
@@ -127,9 +131,10 @@ export function allDistances(g: Graph): Int32Array {
  * @example
  * ```ts
  * import { graphFromEdges, isShortestPath } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const square = graphFromEdges(4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
- * console.assert(isShortestPath(square, [0, 1, 2], 0, 2) && isShortestPath(square, [0, 3, 2], 0, 2));
- * console.assert(!isShortestPath(square, [0, 1, 2, 3], 0, 3));
+ * assert.ok(isShortestPath(square, [0, 1, 2], 0, 2) && isShortestPath(square, [0, 3, 2], 0, 2));
+ * assert.ok(!isShortestPath(square, [0, 1, 2, 3], 0, 3));
  * ```
  */
 export function isShortestPath(g: Graph, path: ArrayLike<number>, s: number, t: number): boolean {
@@ -151,8 +156,9 @@ export function isShortestPath(g: Graph, path: ArrayLike<number>, s: number, t: 
  * ```ts
  * import { graphFromEdges, isShortestPath, randomShortestPath } from "./graph.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
- * console.assert(isShortestPath(g, randomShortestPath(g, 0, 2, new Rng(1)), 0, 2));
+ * assert.ok(isShortestPath(g, randomShortestPath(g, 0, 2, new Rng(1)), 0, 2));
  * ```
  */
 export function randomShortestPath(g: Graph, s: number, t: number, rng: Rng): number[] {
@@ -229,8 +235,9 @@ export interface SamplerOptions {
  * ```ts
  * import { isConnected, sampleGraph } from "./graph.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const g = sampleGraph(new Rng(3), { sampler: "paper", nMax: 10 });
- * console.assert(isConnected(g) && g.n >= 3 && g.n <= 10);
+ * assert.ok(isConnected(g) && g.n >= 3 && g.n <= 10);
  * ```
  */
 export function sampleGraph(rng: Rng, opts: SamplerOptions): Graph {
@@ -273,8 +280,9 @@ export function sampleGraph(rng: Rng, opts: SamplerOptions): Graph {
  * @example
  * ```ts
  * import { graphFromEdges, relabel } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const g = relabel(graphFromEdges(3, [[0, 1]]), [2, 0, 1]);
- * console.assert(g.edges[0][0] === 0 && g.edges[0][1] === 2);
+ * assert.ok(g.edges[0][0] === 0 && g.edges[0][1] === 2);
  * ```
  */
 export function relabel(g: Graph, perm: ArrayLike<number>): Graph {
@@ -291,10 +299,11 @@ export function relabel(g: Graph, perm: ArrayLike<number>): Graph {
  * @example
  * ```ts
  * import { graphFromEdges, relabel, wlHash } from "./graph.ts";
+ * import assert from "node:assert/strict";
  * const path = graphFromEdges(4, [[0, 1], [1, 2], [2, 3]]);
  * const star = graphFromEdges(4, [[0, 1], [0, 2], [0, 3]]);
- * console.assert(wlHash(path) === wlHash(relabel(path, [3, 1, 0, 2])));
- * console.assert(wlHash(path) !== wlHash(star));
+ * assert.ok(wlHash(path) === wlHash(relabel(path, [3, 1, 0, 2])));
+ * assert.ok(wlHash(path) !== wlHash(star));
  * ```
  */
 export function wlHash(g: Graph): number {

@@ -39,8 +39,9 @@ import {
  * ```ts
  * import { graphFromEdges, relabel } from "./graph.ts";
  * import { isTestGraph } from "./pathtask.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(4, [[0, 1], [1, 2], [2, 3]]);
- * console.assert(isTestGraph(g) === isTestGraph(relabel(g, [2, 3, 0, 1])));
+ * assert.ok(isTestGraph(g) === isTestGraph(relabel(g, [2, 3, 0, 1])));
  * ```
  */
 export function isTestGraph(g: Graph): boolean {
@@ -68,8 +69,9 @@ export interface DrawOptions {
  * ```ts
  * import { drawGraph, isTestGraph } from "./pathtask.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const g = drawGraph(new Rng(1), { sampler: "paper", nMax: 6, test: true });
- * console.assert(isTestGraph(g));
+ * assert.ok(isTestGraph(g));
  * ```
  */
 export function drawGraph(rng: Rng, o: DrawOptions): Graph {
@@ -86,8 +88,9 @@ export function drawGraph(rng: Rng, o: DrawOptions): Graph {
  * ```ts
  * import { randomPair } from "./pathtask.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const [s, t] = randomPair(new Rng(1), 2);
- * console.assert(s + t === 1);
+ * assert.ok(s + t === 1);
  * ```
  */
 export function randomPair(rng: Rng, n: number): [number, number] {
@@ -108,8 +111,9 @@ export function randomPair(rng: Rng, n: number): [number, number] {
  * import { TrainingStream } from "./pathtask.ts";
  * import { makeVocab } from "./tokens.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const s = new TrainingStream(new Rng(1), makeVocab(6), 8, 64, { sampler: "paper", nMax: 6 }, 4);
- * console.assert(s.next().B === 8);
+ * assert.ok(s.next().B === 8);
  * ```
  */
 export class TrainingStream {
@@ -152,7 +156,8 @@ export class TrainingStream {
  * import { trainingBatch } from "./pathtask.ts";
  * import { makeVocab } from "./tokens.ts";
  * import { Rng } from "../math/rng.ts";
- * console.assert(trainingBatch(new Rng(1), makeVocab(5), 4, 48, { sampler: "paper", nMax: 5 }).B === 4);
+ * import assert from "node:assert/strict";
+ * assert.ok(trainingBatch(new Rng(1), makeVocab(5), 4, 48, { sampler: "paper", nMax: 5 }).B === 4);
  * ```
  */
 export function trainingBatch(
@@ -225,8 +230,9 @@ export async function pathAccuracy(
  * import { isTestGraph, testPrompts } from "./pathtask.ts";
  * import { makeVocab } from "./tokens.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const ps = testPrompts(new Rng(2), makeVocab(6), 3, { sampler: "paper", nMax: 6 });
- * console.assert(ps.length === 3 && ps.every((p) => isTestGraph(p.graph)));
+ * assert.ok(ps.length === 3 && ps.every((p) => isTestGraph(p.graph)));
  * ```
  */
 export function testPrompts(
@@ -286,8 +292,9 @@ export async function edgeRepresentations(
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { spectralCoordinates } from "./pathtask.ts";
+ * import assert from "node:assert/strict";
  * const u = spectralCoordinates(graphFromEdges(4, [[0, 1], [1, 2], [2, 3], [0, 3]]), 2);
- * console.assert(u.length === 8);
+ * assert.ok(u.length === 8);
  * ```
  */
 export function spectralCoordinates(g: Graph, k: number): Float64Array {
@@ -306,9 +313,10 @@ export function spectralCoordinates(g: Graph, k: number): Float64Array {
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { correlationsUpTo, spectralCoordinates } from "./pathtask.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(5, [[0, 1], [1, 2], [2, 3], [3, 4], [0, 4], [0, 2]]);
  * const rho = correlationsUpTo(g, spectralCoordinates(g, 3), 3, 3);
- * console.assert(Math.abs(rho[2] - 1) < 1e-9);
+ * assert.ok(Math.abs(rho[2] - 1) < 1e-9);
  * ```
  */
 export function correlationsUpTo(g: Graph, x: Float64Array, d: number, kMax: number): number[] {
@@ -330,8 +338,9 @@ export function correlationsUpTo(g: Graph, x: Float64Array, d: number, kMax: num
  * import { graphFromEdges } from "./graph.ts";
  * import { controlRepresentations } from "./pathtask.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const x = controlRepresentations(graphFromEdges(3, [[0, 1], [1, 2]]), 4, "endpoint-sum", new Rng(1));
- * console.assert(x.length === 8);
+ * assert.ok(x.length === 8);
  * ```
  */
 export function controlRepresentations(

@@ -48,9 +48,10 @@ export type WalkRule =
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { slnScores } from "./sln.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(3, [[0, 1], [1, 2]]);
  * const s = slnScores(g, { dim: 1, coords: new Float64Array([0, 3]) }, 2);
- * console.assert(s[0] === 3 && s[1] === 0);
+ * assert.ok(s[0] === 3 && s[1] === 0);
  * ```
  */
 export function slnScores(g: Graph, emb: EdgeCoords, t: number): Float64Array {
@@ -91,9 +92,10 @@ export interface Hop {
  * import { graphFromEdges } from "./graph.ts";
  * import { edgeEmbedding, lineGraphSpectrum } from "./spectrum.ts";
  * import { slnHop, slnScores } from "./sln.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(4, [[0, 1], [1, 2], [2, 3]]);
  * const emb = edgeEmbedding(lineGraphSpectrum(g), { kind: "invsqrt" });
- * console.assert(slnHop(g, slnScores(g, emb, 3), 0).next === 1);
+ * assert.ok(slnHop(g, slnScores(g, emb, 3), 0).next === 1);
  * ```
  */
 export function slnHop(
@@ -129,10 +131,11 @@ export function slnHop(
  * import { graphFromEdges } from "./graph.ts";
  * import { edgeEmbedding, lineGraphSpectrum } from "./spectrum.ts";
  * import { slnPath } from "./sln.ts";
+ * import assert from "node:assert/strict";
  * const cycle = graphFromEdges(6, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [0, 5]]);
  * const emb = edgeEmbedding(lineGraphSpectrum(cycle), { kind: "invsqrt" });
  * const r = slnPath(cycle, emb, 0, 2);
- * console.assert(r.reached && r.path.join() === "0,1,2");
+ * assert.ok(r.reached && r.path.join() === "0,1,2");
  * ```
  */
 export function slnPath(
@@ -191,9 +194,10 @@ export interface SlnGraphStats {
  * import { graphFromEdges } from "./graph.ts";
  * import { edgeEmbedding, lineGraphSpectrum } from "./spectrum.ts";
  * import { slnAllPairs } from "./sln.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(4, [[0, 1], [1, 2], [2, 3]]);
  * const st = slnAllPairs(g, edgeEmbedding(lineGraphSpectrum(g), { kind: "invsqrt" }));
- * console.assert(st.pairs === 12 && st.optimal === 12);
+ * assert.ok(st.pairs === 12 && st.optimal === 12);
  * ```
  */
 export function slnAllPairs(

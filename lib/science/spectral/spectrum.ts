@@ -19,9 +19,10 @@ import type { Graph } from "./graph.ts";
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { lineGraphAdjacency } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * // the path 0-1-2 has two edges that share node 1
  * const a = lineGraphAdjacency(graphFromEdges(3, [[0, 1], [1, 2]]));
- * console.assert(a[1] === 1 && a[2] === 1 && a[0] === 0);
+ * assert.ok(a[1] === 1 && a[2] === 1 && a[0] === 0);
  * ```
  */
 export function lineGraphAdjacency(g: Graph): Float64Array {
@@ -47,8 +48,9 @@ export function lineGraphAdjacency(g: Graph): Float64Array {
  * @example
  * ```ts
  * import { normalizedLaplacian } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * const l = normalizedLaplacian(new Float64Array([0, 1, 1, 0]), 2);
- * console.assert(l[0] === 1 && l[1] === -1);
+ * assert.ok(l[0] === 1 && l[1] === -1);
  * ```
  */
 export function normalizedLaplacian(adj: Float64Array, k: number): Float64Array {
@@ -81,8 +83,9 @@ export interface SymEig {
  * @example
  * ```ts
  * import { symEig } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * const e = symEig(new Float64Array([2, 1, 1, 2]), 2);
- * console.assert(Math.abs(e.values[0] - 1) < 1e-12 && Math.abs(e.values[1] - 3) < 1e-12);
+ * assert.ok(Math.abs(e.values[0] - 1) < 1e-12 && Math.abs(e.values[1] - 3) < 1e-12);
  * ```
  */
 export function symEig(mat: Float64Array, k: number): SymEig {
@@ -108,8 +111,9 @@ export function symEig(mat: Float64Array, k: number): SymEig {
  * @example
  * ```ts
  * import { eigResidual, symEig } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * const m = new Float64Array([2, 1, 1, 2]);
- * console.assert(eigResidual(m, symEig(m, 2)) < 1e-12);
+ * assert.ok(eigResidual(m, symEig(m, 2)) < 1e-12);
  * ```
  */
 export function eigResidual(mat: Float64Array, e: SymEig): number {
@@ -140,9 +144,10 @@ export function eigResidual(mat: Float64Array, e: SymEig): number {
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { lineGraphSpectrum } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * // L(triangle) = triangle: eigenvalues 0, 3/2, 3/2
  * const e = lineGraphSpectrum(graphFromEdges(3, [[0, 1], [1, 2], [0, 2]]));
- * console.assert(Math.abs(e.values[2] - 1.5) < 1e-12);
+ * assert.ok(Math.abs(e.values[2] - 1.5) < 1e-12);
  * ```
  */
 export function lineGraphSpectrum(g: Graph): SymEig {
@@ -179,9 +184,10 @@ export const ZERO_EIGENVALUE = 1e-9;
  * ```ts
  * import { graphFromEdges } from "./graph.ts";
  * import { edgeEmbedding, lineGraphSpectrum } from "./spectrum.ts";
+ * import assert from "node:assert/strict";
  * const g = graphFromEdges(4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
  * const e = edgeEmbedding(lineGraphSpectrum(g), { kind: "first", k: 2 });
- * console.assert(e.dim === 2 && e.coords.length === 8);
+ * assert.ok(e.dim === 2 && e.coords.length === 8);
  * ```
  */
 export function edgeEmbedding(

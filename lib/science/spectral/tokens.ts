@@ -40,7 +40,8 @@ export interface Vocab {
  * @example
  * ```ts
  * import { makeVocab } from "./tokens.ts";
- * console.assert(makeVocab(6).size === 12 && makeVocab(6).bos === 6);
+ * import assert from "node:assert/strict";
+ * assert.ok(makeVocab(6).size === 12 && makeVocab(6).bos === 6);
  * ```
  */
 export function makeVocab(maxNodes: number): Vocab {
@@ -85,11 +86,12 @@ export interface Example {
  * import { graphFromEdges } from "./graph.ts";
  * import { encodeExample, makeVocab } from "./tokens.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const v = makeVocab(4);
  * const g = graphFromEdges(3, [[0, 1], [1, 2]]);
  * const ex = encodeExample(v, g, 0, 2, new Rng(1));
  * // <bos> a b <e> c d <e> <q> 0 2 <p> 0 1 2 <eos>
- * console.assert(ex.tokens.length === 15 && ex.tokens[ex.pathStart] === v.path);
+ * assert.ok(ex.tokens.length === 15 && ex.tokens[ex.pathStart] === v.path);
  * ```
  */
 export function encodeExample(
@@ -129,7 +131,8 @@ export function encodeExample(
  * @example
  * ```ts
  * import { maxSequenceLength } from "./tokens.ts";
- * console.assert(maxSequenceLength(6) === 57 && maxSequenceLength(10) === 151);
+ * import assert from "node:assert/strict";
+ * assert.ok(maxSequenceLength(6) === 57 && maxSequenceLength(10) === 151);
  * ```
  */
 export function maxSequenceLength(maxNodes: number): number {

@@ -118,7 +118,7 @@ export function initTransformer(
  *
  * @example
  * ```ts ignore
- * console.assert(parameterCount(initTransformer(tf, config, 1)) > 0);
+ * assert.ok(parameterCount(initTransformer(tf, config, 1)) > 0);
  * ```
  */
 export function parameterCount(model: TransformerModel): number {
@@ -352,10 +352,11 @@ export interface Batch {
  * import { encodeExample, makeVocab } from "./tokens.ts";
  * import { makeBatch } from "./transformer.ts";
  * import { Rng } from "../math/rng.ts";
+ * import assert from "node:assert/strict";
  * const v = makeVocab(4);
  * const ex = encodeExample(v, graphFromEdges(3, [[0, 1], [1, 2]]), 0, 2, new Rng(1));
  * const b = makeBatch([ex], v, 64);
- * console.assert(b.T === 16 && b.mask.reduce((a, x) => a + x, 0) === 4);
+ * assert.ok(b.T === 16 && b.mask.reduce((a, x) => a + x, 0) === 4);
  * ```
  */
 export function makeBatch(examples: Example[], vocab: Vocab, maxLen: number): Batch {
@@ -467,7 +468,8 @@ export function initOptState(tf: TfModule, model: TransformerModel): OptState {
  * @example
  * ```ts
  * import { learningRate } from "./transformer.ts";
- * console.assert(learningRate(10, { steps: 100, lr: 1, warmup: 10 }) === 1);
+ * import assert from "node:assert/strict";
+ * assert.ok(learningRate(10, { steps: 100, lr: 1, warmup: 10 }) === 1);
  * ```
  */
 export function learningRate(

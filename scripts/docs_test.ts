@@ -1,8 +1,9 @@
 /**
- * The README's "Adding a replication" example is real code: extracted, placed three folders below
+ * Documentation that runs. The README's "Adding a replication" example is real code: extracted, placed three folders below
  * the repository root (where its `../../../mod.ts` import resolves), type-checked, and run
  * through its own grid, cells and check. Its check must accept the honest rows and reject a
- * biased mean and NaN.
+ * biased mean and NaN. And no `@example` asserts with `console.assert`, which prints but never
+ * fails a test (two examples were silently false before this test).
  */
 import assert from "node:assert/strict";
 import type { ReplicationSpec, Row } from "../mod.ts";
@@ -55,4 +56,22 @@ Deno.test("README example: type-checks, runs, and its check can fail", async () 
   assert.notEqual(spec.check(biased, "quick").verdict, "REPRODUCED");
   const nan = rows.map((r, i) => (i === 0 ? { ...r, mean: NaN } : r));
   assert.notEqual(spec.check(nan, "quick").verdict, "REPRODUCED");
+});
+
+Deno.test("doc examples assert with node:assert, never console.assert", () => {
+  const offenders: string[] = [];
+  const scan = (p: string) =>
+    Deno.readTextFileSync(`${ROOT}${p}`).split("\n").forEach((l, i) => {
+      if (/^\s*\*.*console\.assert\(/.test(l)) offenders.push(`${p}:${i + 1}`);
+    });
+  const walk = (dir: string) => {
+    for (const e of Deno.readDirSync(`${ROOT}${dir}`)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else if (p.endsWith(".ts")) scan(p);
+    }
+  };
+  for (const d of ["lib", "scripts", "replications", "bench"]) walk(d);
+  scan("mod.ts");
+  assert.deepEqual(offenders, [], `console.assert in a doc comment: ${offenders.join(", ")}`);
 });
