@@ -219,4 +219,16 @@ export default defineReplication<Cell>({
     },
     default: { atol: 1e-9, why: "constants of the data layout (ln M)" },
   },
+  recorded: {
+    full: {
+      verdict: "PARTIAL",
+      why: "10 seeds, 300 epochs, M = 802: every seed learns its training sentences (−log p ≤ " +
+        "0.002 at the end) and the untrained direction ends far below a uniform guess (mean " +
+        "−log p 12.0 against ln M = 6.69). But one seed (10) dips once, at epoch 26, to " +
+        "−log p 5.53 (p ≈ 3.2/M) under the per-seed bound ln M − ln 2 = 5.99; the other nine " +
+        "stay ≥ 6.40, and the 10-seed mean, which the paper plots, never falls below 8.5 " +
+        "after epoch 1. The per-seed, every-epoch bound is stricter than the paper's averaged " +
+        "curve; it was not loosened",
+    },
+  },
 });
