@@ -18,6 +18,7 @@
  * @module
  */
 
+import { matmul } from "../math/linalg.ts";
 import { Rng } from "../math/rng.ts";
 import { stableRank, svd } from "./svd.ts";
 
@@ -161,15 +162,4 @@ export function linearLemma(cfg: LinearLemmaConfig): LemmaResult {
     G = G.map((g, i) => g - eta * gc[i]);
   }
   return { records, eta, lambda1, lambda2, K, srParallel: 1, steps };
-}
-
-function matmul(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p];
-      for (let j = 0; j < n; j++) out[i * n + j] += a * B[p * n + j];
-    }
-  }
-  return out;
 }

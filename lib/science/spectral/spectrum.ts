@@ -9,7 +9,7 @@
  * @module
  */
 
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { symEig as symEigen } from "../math/linalg.ts";
 import type { Graph } from "./graph.ts";
 
 /**
@@ -90,17 +90,13 @@ export interface SymEig {
  */
 export function symEig(mat: Float64Array, k: number): SymEig {
   if (k === 0) return { k, values: new Float64Array(0), vectors: new Float64Array(0) };
-  const rows: number[][] = [];
-  for (let i = 0; i < k; i++) rows.push(Array.from(mat.subarray(i * k, (i + 1) * k)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const lam = evd.realEigenvalues;
-  const vec = evd.eigenvectorMatrix;
+  const { values: lam, Q } = symEigen(mat, k);
   const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => lam[a] - lam[b]);
   const values = new Float64Array(k);
   const vectors = new Float64Array(k * k);
   order.forEach((src, j) => {
     values[j] = lam[src];
-    for (let i = 0; i < k; i++) vectors[i * k + j] = vec.get(i, src);
+    for (let i = 0; i < k; i++) vectors[i * k + j] = Q[i * k + src];
   });
   return { k, values, vectors };
 }
