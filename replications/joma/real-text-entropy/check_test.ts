@@ -36,6 +36,15 @@ Deno.test("real-text-entropy: bounce at 1e-4 and collapse at 1e-3 pass (quick gr
   assert.equal(r.verdict, "REPRODUCED", JSON.stringify(r.items, null, 1));
 });
 
+Deno.test("real-text-entropy: without an lr 1e-3 run (the quick grid) (C) is untested, never passed", () => {
+  const r = check(group(2, 1e-4, bounce, QUICK), "quick");
+  assert.equal(r.verdict, "PARTIAL", JSON.stringify(r.items, null, 1));
+  const c = r.items.find((i) => i.name.startsWith("(C)"))!;
+  assert.ok(!c.pass && c.measured.includes("not tested"), c.measured);
+  assert.ok(r.items.find((i) => i.name.startsWith("(A)"))!.pass);
+  assert.equal(check(group(2, 1e-4, fallOnly, QUICK), "quick").verdict, "NOT REPRODUCED");
+});
+
 Deno.test("real-text-entropy: no bounce, or a bounce at 1e-3, fails", () => {
   const noBounce = check(
     [...group(2, 1e-4, fallOnly, QUICK), ...group(2, 1e-3, fallOnly, QUICK)],

@@ -42,9 +42,9 @@ const claim: Claim = {
     "initialisation → 1.55 at 2k minibatches → 2.21 at 40k; 5 layers, lr 1e-3: layer 0 → 0.01 " +
     "at 58k (monotone collapse), lr 1e-4: 1.29 at 2k → 1.43 at 58k",
   scale: {
-    quick: "one 2-layer model per lr (1e-4, 1e-3), Brown top-1000 words, d = dFF = 128, 200 " +
-      "steps, entropy and loss on 12 validation windows every 20 steps (≈ 40 s of one core " +
-      "per run)",
+    quick: "one 2-layer model at lr 1e-4 (no lr 1e-3 run: its collapse needs ≥ 20k " +
+      "minibatches), Brown top-1000 words, d = dFF = 128, 200 steps, entropy and loss on 12 " +
+      "validation windows every 20 steps (≈ 45 s of one core)",
     full: "the authors' setting: 1 and 5 layers × lr 1e-4, 1e-3 × seeds 1-3 (12 cells), " +
       "top-20000 words, d = dFF = 200, dropout 0.2, 58000 minibatches, entropy and loss on " +
       "the whole validation split every 1000; ≈ 31 h (1 layer) and 38 h (5 layers) per cell " +
@@ -71,13 +71,18 @@ const claim: Claim = {
     "(float32 subnormals are ~16× slower on tfjs-wasm); no effect on float32 outputs of order 1.",
     "lr 1e-3 at 1 layer: the authors' own stored curve bounces back too (2.51 → 1.65 at 1k → " +
     "2.27 at 58k); the collapse is a property of ≥ 2 layers, so the no-bounce check uses the " +
-    "deepest model of the grid (quick: 2 layers, full: 5).",
+    "deepest model of the grid (5 layers in full).",
     "Quick: vocabulary 1000 (27 % <unk>), width 128 and 200 steps. With 1000 words the model " +
     "fits the frequent-word statistics within ~100 steps, and the whole fall-and-rise at lr " +
-    "1e-4 happens ~20× earlier than the authors' (minimum near step 100 instead of 2k); what " +
-    "quick cannot show is the slow collapse at lr 1e-3, which takes the authors' 2-layer " +
-    "model 20k-58k minibatches. Width 128 instead of 200 halves the cost; at width 32 the " +
-    "entropy only drifted down (2.61 → 2.39 in 500 steps, no minimum).",
+    "1e-4 happens ~20× earlier than the authors' (minimum near step 100 instead of 2k). Width " +
+    "128 instead of 200 halves the cost; at width 96 the minimum came at step 160 with a rise " +
+    "of only 0.06, at width 32 the entropy only drifted down (2.61 → 2.39 in 500 steps).",
+    "Quick runs no lr 1e-3 model, so (C) is not tested there: the authors' 2-layer collapse " +
+    "takes 20k-58k minibatches, and our 200- and 400-step lr 1e-3 runs showed only the early " +
+    "transient (2.58 → 1.64 at step 20 → 2.32 at 60 → 1.64 at 200; 1.47-1.50 over steps " +
+    "275-400), neither a collapse nor evidence against a bounce. Dropping that 45-s run keeps " +
+    "the three Brown-corpus replications within their 2-minute quick budget; (C) is checked " +
+    "in the full profile.",
   ],
 };
 
@@ -93,7 +98,7 @@ const CONFIG: Record<Profile, {
   windows: number;
 }> = {
   quick: {
-    groups: [{ depth: 2, lr: 1e-4 }, { depth: 2, lr: 1e-3 }],
+    groups: [{ depth: 2, lr: 1e-4 }],
     seeds: 1,
     vocab: 1000,
     width: 128,
@@ -283,12 +288,17 @@ export function check(rows: Row[], profile: Profile): CheckResult {
   if (deep !== shallow) bounce(deep, RISE_DEEP, "(B) ");
   const c = shape(seedMean(ours, deep, 1e-3, 0));
   const collapsed = deep >= 2 && c.hEnd - c.hMin <= NO_RISE && c.hEnd <= COLLAPSE * c.h0;
+  const ran = where(ours, { lr: 1e-3 }).length > 0;
   items.push(holds(
     `(C) lr 1e-3, ${deep} layers: layer-0 entropy collapses (end ≤ ${COLLAPSE} × initial) ` +
       `without bouncing back (end − min ≤ ${NO_RISE})`,
     collapsed,
-    `${f3(c.h0)} → min ${f3(c.hMin)} at step ${c.tMin} → ${f3(c.hEnd)} at the end`,
-    `depth ≥ 2, end ≤ ${f3(COLLAPSE * c.h0)}, end − min ≤ ${NO_RISE}`,
+    ran
+      ? `${f3(c.h0)} → min ${f3(c.hMin)} at step ${c.tMin} → ${f3(c.hEnd)} at the end`
+      : `not tested: no lr 1e-3 run in the ${profile} profile`,
+    `depth ≥ 2, end ≤ ${
+      ran ? f3(COLLAPSE * c.h0) : `${COLLAPSE} × initial`
+    }, end − min ≤ ${NO_RISE}`,
   ));
   if (profile === "full") {
     const curve = seedMean(ours, 1, 1e-4, 0);
@@ -318,7 +328,7 @@ export function check(rows: Row[], profile: Profile): CheckResult {
     `layer 0, lr 1e-4 (${shallow}L): ${f3(a.h0)} → ${f3(a.hMin)} (step ${a.tMin}) → ${
       f3(a.hEnd)
     }; ` +
-      `lr 1e-3 (${deep}L): ${f3(c.h0)} → ${f3(c.hEnd)}`,
+      (ran ? `lr 1e-3 (${deep}L): ${f3(c.h0)} → ${f3(c.hEnd)}` : "lr 1e-3 not run"),
     core,
   );
 }
@@ -357,10 +367,10 @@ export default defineReplication({
     quick: {
       verdict: "PARTIAL",
       why: "(A) holds: at lr 1e-4 the 2-layer model's layer-0 entropy falls 2.577 → 1.824 " +
-        "(step 80) and rises back to 2.360 by step 200 (fall 0.75, rise 0.54). (C) half holds: " +
-        "at lr 1e-3 it does not bounce back (it ends at its minimum, 1.640 at step 200) but " +
-        "has not collapsed below 0.5 × 2.577 in 200 steps; the authors' 2-layer collapse " +
-        "takes 20k-58k minibatches (1.40 at 2k, 0.55 at 40k, 0.08 at 58k).",
+        "(step 80) and rises back to 2.360 by step 200 (fall 0.75, rise 0.54). (C) is not " +
+        "tested: quick runs no lr 1e-3 model, because the authors' 2-layer collapse takes " +
+        "20k-58k minibatches (1.40 at 2k, 0.55 at 40k, 0.08 at 58k) and a 200-step run shows " +
+        "only the early transient (NOTES.md); the full profile tests it.",
     },
   },
 });
