@@ -288,7 +288,7 @@ export function check(rows: Row[], profile: Profile): CheckResult {
   if (deep !== shallow) bounce(deep, RISE_DEEP, "(B) ");
   const c = shape(seedMean(ours, deep, 1e-3, 0));
   const collapsed = deep >= 2 && c.hEnd - c.hMin <= NO_RISE && c.hEnd <= COLLAPSE * c.h0;
-  const ran = where(ours, { lr: 1e-3 }).length > 0;
+  const ran = where(ours, { depth: deep, lr: 1e-3 }).length > 0;
   items.push(holds(
     `(C) lr 1e-3, ${deep} layers: layer-0 entropy collapses (end ≤ ${COLLAPSE} × initial) ` +
       `without bouncing back (end − min ≤ ${NO_RISE})`,
